@@ -1,0 +1,97 @@
+// The relay's storage boundary. Every method is async so a Redis adapter fits behind it; a resolved
+// promise from a write means the write is durable (the relay acknowledges only after it).
+// One acceptance suite (acceptance.ts) runs against every adapter.
+import type { AccountId, CapabilityKey, DeviceKey, StoreId, TopicId } from '../../src/shared/ids.js';
+import type { RecordKind } from '../../src/shared/frames.js';
+
+export type TopicMeta = {
+  topic: TopicId;
+  capability: CapabilityKey;
+  flags: number;
+  /** Highest seq ever assigned (0 when none); seqs are contiguous and never reused. */
+  headSeq: number;
+  storedUpdates: number;
+  storedBytes: number;
+};
+
+export type StoredUpdate = {
+  topic: TopicId;
+  seq: number;
+  sender: DeviceKey;
+  /** Milliseconds since the epoch, set by the relay at append. */
+  createdAt: number;
+  payload: Uint8Array;
+};
+
+export type Registration = {
+  device: DeviceKey;
+  /** Last seq the device acked (cumulative). */
+  cursor: number;
+  /** Set when updates the device had not acked were expired (TTL): first seq it may lack. 0 = none. */
+  gapFrom: number;
+};
+
+export type AppendInput = { topic: TopicId; sender: DeviceKey; payload: Uint8Array; createdAt: number };
+
+export type AckResult = {
+  /** The device's cursor after the ack (max of old and new; acks are idempotent). */
+  cursor: number;
+  /** Seqs physically deleted by this ack because every registered device now has them. */
+  deleted: number[];
+  /** false when the device is not registered on the topic (the ack changes nothing). */
+  registered: boolean;
+};
+
+export type ExpireResult = {
+  /** Updates deleted because their TTL passed, per topic. */
+  deleted: { topic: TopicId; seqs: number[] }[];
+  /** Registered devices that had not acked an expired update: they now have gapFrom set. */
+  gapped: { topic: TopicId; device: DeviceKey; fromSeq: number; toSeq: number }[];
+};
+
+export type StoreStats = { topics: number; storedUpdates: number; storedBytes: number };
+
+export type StoredRecord = { kind: RecordKind; account: AccountId; version: number; bytes: Uint8Array };
+
+export interface RelayStore {
+  /** Random 16 bytes chosen when the store was first created; stable across restarts. */
+  storeId(): Promise<StoreId>;
+
+  /** null when the topic does not exist. */
+  getTopic(topic: TopicId): Promise<TopicMeta | null>;
+  /** Creates the topic if absent; returns the existing one untouched if present. */
+  createTopic(topic: TopicId, capability: CapabilityKey, flags: number): Promise<TopicMeta>;
+
+  /** Appends in one durable commit (group commit); returns the seq of each input, in order.
+   *  Topics must exist. Within a topic, seqs follow input order. */
+  append(batch: AppendInput[]): Promise<number[]>;
+  /** Stored updates with seq > afterSeq, ascending, at most limit of them. */
+  readAfter(topic: TopicId, afterSeq: number, limit: number): Promise<StoredUpdate[]>;
+  /** Lowest stored seq, or null when nothing is stored. */
+  oldestSeq(topic: TopicId): Promise<number | null>;
+  /** How many stored seqs lie in (afterSeq, headSeq]; used to detect deleted ranges. */
+  countAfter(topic: TopicId, afterSeq: number): Promise<number>;
+
+  /** Registers devices (idempotent: an existing registration keeps its cursor). New ones start at
+   *  cursor = initialCursor. Returns the devices that were newly registered. */
+  register(topic: TopicId, devices: DeviceKey[], initialCursor: number): Promise<DeviceKey[]>;
+  /** Unregisters devices and deletes the updates that no longer wait for anyone. */
+  unregister(topic: TopicId, devices: DeviceKey[]): Promise<{ removed: DeviceKey[]; deleted: number[] }>;
+  registrations(topic: TopicId): Promise<Registration[]>;
+  getRegistration(topic: TopicId, device: DeviceKey): Promise<Registration | null>;
+  /** Clears gapFrom once the relay has told the device about its gap. */
+  clearGap(topic: TopicId, device: DeviceKey): Promise<void>;
+
+  /** Cumulative, idempotent ack. Then deletes every update that every registered device except its
+   *  own sender has acked (the sender counts as having acked its own update). Durable on resolve. */
+  ack(topic: TopicId, device: DeviceKey, seq: number): Promise<AckResult>;
+  /** Deletes updates created before cutoff (ms since epoch) and marks gaps on devices that lacked them. */
+  expire(cutoff: number): Promise<ExpireResult>;
+
+  /** Keeps the record if its version is higher than the stored one; false when it is not newer. */
+  putRecord(record: StoredRecord): Promise<boolean>;
+  getRecord(kind: RecordKind, account: AccountId): Promise<StoredRecord | null>;
+
+  stats(): Promise<StoreStats>;
+  close(): Promise<void>;
+}
