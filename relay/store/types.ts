@@ -33,13 +33,24 @@ export type Registration = {
 
 export type AppendInput = { topic: TopicId; sender: DeviceKey; payload: Uint8Array; createdAt: number };
 
+export type AckInput = { topic: TopicId; device: DeviceKey; seq: number };
+
+/** The two lowest cursors among a topic's registered devices, enough to answer "delivered" for any
+ *  publisher: everything up to (publisher === minDevice ? second : min) is held by every other device.
+ *  With no registered device both equal headSeq; with one, second equals headSeq. */
+export type CursorFloor = { min: number; minDevice: DeviceKey | null; second: number };
+
 export type AckResult = {
-  /** The device's cursor after the ack (max of old and new; acks are idempotent). */
+  topic: TopicId;
+  device: DeviceKey;
+  /** The device's cursor after the ack (max of old and new, capped at headSeq; acks are idempotent). */
   cursor: number;
-  /** Seqs physically deleted by this ack because every registered device now has them. */
+  /** Seqs physically deleted because every registered device except their sender now has them. */
   deleted: number[];
   /** false when the device is not registered on the topic (the ack changes nothing). */
   registered: boolean;
+  /** The topic's floor after the whole batch was applied. */
+  floor: CursorFloor;
 };
 
 export type ExpireResult = {
@@ -76,15 +87,18 @@ export interface RelayStore {
    *  cursor = initialCursor. Returns the devices that were newly registered. */
   register(topic: TopicId, devices: DeviceKey[], initialCursor: number): Promise<DeviceKey[]>;
   /** Unregisters devices and deletes the updates that no longer wait for anyone. */
-  unregister(topic: TopicId, devices: DeviceKey[]): Promise<{ removed: DeviceKey[]; deleted: number[] }>;
+  unregister(topic: TopicId, devices: DeviceKey[]): Promise<{ removed: DeviceKey[]; deleted: number[]; floor: CursorFloor }>;
   registrations(topic: TopicId): Promise<Registration[]>;
   getRegistration(topic: TopicId, device: DeviceKey): Promise<Registration | null>;
   /** Clears gapFrom once the relay has told the device about its gap. */
   clearGap(topic: TopicId, device: DeviceKey): Promise<void>;
 
-  /** Cumulative, idempotent ack. Then deletes every update that every registered device except its
-   *  own sender has acked (the sender counts as having acked its own update). Durable on resolve. */
-  ack(topic: TopicId, device: DeviceKey, seq: number): Promise<AckResult>;
+  /** Cumulative, idempotent acks, applied in one durable commit (the relay batches them per tick).
+   *  Then deletes every update that every registered device except its own sender has acked (the
+   *  sender counts as having acked its own update). Results are in input order. */
+  ack(batch: AckInput[]): Promise<AckResult[]>;
+  /** The topic's current cursor floor (see CursorFloor). */
+  cursorFloor(topic: TopicId): Promise<CursorFloor>;
   /** Deletes updates created before cutoff (ms since epoch) and marks gaps on devices that lacked them. */
   expire(cutoff: number): Promise<ExpireResult>;
 
