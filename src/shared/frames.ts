@@ -64,6 +64,7 @@ export const RelayErrorCode = {
   TARGET_OFFLINE: 15,
   FLAGS_MISMATCH: 16,
   INTERNAL: 17,
+  NOT_REGISTERED: 18,
 } as const;
 export type RelayErrorName = keyof typeof RelayErrorCode;
 
