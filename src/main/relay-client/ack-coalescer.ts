@@ -1,0 +1,72 @@
+// Client-side batching of cumulative acks: many acks on a topic within one short window become one
+// ACK frame carrying the highest seq, which is all a cumulative ack needs.
+import type { TopicId } from '../../shared/ids.js';
+import { toHex } from '../../shared/ids.js';
+
+export type Timers = {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+};
+
+export const realTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+type Entry = { topic: TopicId; seq: number };
+
+export class AckCoalescer {
+  readonly #send: (topic: TopicId, seq: number) => boolean;
+  readonly #delayMs: number;
+  readonly #timers: Timers;
+  /** Highest seq waiting to be sent, per topic (hex). */
+  readonly #pending = new Map<string, Entry>();
+  /** Highest seq already handed to the socket, per topic: lower acks are redundant. */
+  readonly #sent = new Map<string, number>();
+  #timer: unknown = null;
+
+  /** send returns false when it could not send (no socket): the ack stays pending for the next flush. */
+  constructor(send: (topic: TopicId, seq: number) => boolean, delayMs: number, timers: Timers = realTimers) {
+    this.#send = send;
+    this.#delayMs = delayMs;
+    this.#timers = timers;
+  }
+
+  /** Records a cumulative ack; it leaves within delayMs (or at once when delayMs is 0). */
+  ack(topic: TopicId, seq: number): void {
+    if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`ack seq must be a non-negative safe integer, got ${seq}`);
+    const key = toHex(topic);
+    if ((this.#sent.get(key) ?? -1) >= seq) return;
+    const entry = this.#pending.get(key);
+    if (entry === undefined) this.#pending.set(key, { topic, seq });
+    else if (seq > entry.seq) entry.seq = seq;
+    else return;
+    if (this.#delayMs <= 0) this.flush();
+    else if (this.#timer === null) this.#timer = this.#timers.setTimeout(() => this.flush(), this.#delayMs);
+  }
+
+  /** Sends every pending ack now; acks that cannot be sent stay pending. */
+  flush(): void {
+    if (this.#timer !== null) {
+      this.#timers.clearTimeout(this.#timer);
+      this.#timer = null;
+    }
+    for (const [key, entry] of this.#pending) {
+      if (!this.#send(entry.topic, entry.seq)) continue;
+      this.#pending.delete(key);
+      this.#sent.set(key, entry.seq);
+    }
+  }
+
+  /** Drops everything (e.g. the relay's store was replaced, so old seqs mean nothing there). */
+  reset(): void {
+    if (this.#timer !== null) this.#timers.clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#pending.clear();
+    this.#sent.clear();
+  }
+
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+}
