@@ -8,10 +8,10 @@ export const MAX_DEVICES_PER_REGISTER = 1024;
 export const MAX_RECORD_BYTES = 96 * 1024;
 /** Largest profile avatar image. */
 export const MAX_AVATAR_BYTES = 64 * 1024;
-/** Profile name and status lengths, in UTF-16 code units as JavaScript counts them. */
+/** Profile name and status lengths, in Unicode code points. */
 export const MAX_PROFILE_NAME_CHARS = 64;
 export const MAX_PROFILE_STATUS_CHARS = 140;
-/** Most characters of a MIME type in a profile avatar. */
+/** Longest avatar MIME type string. */
 export const MAX_AVATAR_MIME_CHARS = 64;
 /** Most devices in one signed device list. */
 export const MAX_DEVICES_PER_LIST = 256;
