@@ -1,0 +1,148 @@
+// Peer for cairn-relay, lean but doing what a real device does: AUTH (Ed25519 over the challenge),
+// OPEN_TOPIC with the capability proof, REGISTER (the room's creator registers every device), SUBSCRIBE,
+// then PUBLISH, and cumulative ACKs coalesced per topic every ACK_INTERVAL_MS (the relay client's default).
+import type WebSocket from 'ws';
+import { decodeRelayFrame, encodeFrame } from '../../src/shared/codec.js';
+import { FrameType, RelayErrorCode } from '../../src/shared/frames.js';
+import type { RelayFrame } from '../../src/shared/frames.js';
+import type { DeviceKey, TopicId } from '../../src/shared/ids.js';
+import { deriveCapability, signAuth, signTopicProof } from '../../src/shared/crypto/capability.js';
+import type { TopicCapability } from '../../src/shared/crypto/capability.js';
+import { randomBytes } from '../../src/shared/crypto/sodium.js';
+import type { SignKeyPair, Sodium } from '../../src/shared/crypto/sodium.js';
+import { makePayload, nowMs, readPayloadAt } from './payload.js';
+import type { PayloadInfo } from './payload.js';
+import { inBatches, openSocket } from './peer.js';
+import type { ConnectRoom, DeliveryListener, Peer, RoomSpec } from './peer.js';
+
+const ACK_INTERVAL_MS = 20;
+const SETUP_TIMEOUT_MS = 20_000;
+const REQ_OPEN = 1;
+const REQ_REGISTER = 2;
+const REQ_SUBSCRIBE = 3;
+
+/** The device state the shared ack flusher needs. */
+type AckState = { ws: WebSocket; topic: TopicId; received: number; acked: number };
+
+export type CairnConnector = {
+  connectRoom: ConnectRoom;
+  /** Error frames seen after setup, by code name (RATE_LIMITED, QUOTA, … would mean lost messages). */
+  errors(): Record<string, number>;
+  stop(): void;
+};
+
+const ERROR_NAMES = new Map<number, string>(Object.entries(RelayErrorCode).map(([name, code]) => [code, name]));
+
+function cairnPeer(
+  ws: WebSocket,
+  sodium: Sodium,
+  device: SignKeyPair,
+  cap: TopicCapability,
+  register: DeviceKey[] | null,
+  id: number,
+  payloadBytes: number,
+  onDelivery: DeliveryListener,
+  onError: (code: number) => void,
+  ackStates: Set<AckState>,
+): Promise<Peer> {
+  const deviceKey = device.publicKey as DeviceKey;
+  const ack: AckState = { ws, topic: cap.topic, received: 0, acked: 0 };
+  const info: PayloadInfo = { msgId: 0, sentAt: 0, publisher: 0 };
+  const send = (frame: Parameters<typeof encodeFrame>[0]): void => ws.send(encodeFrame(frame));
+  let reqId = 100;
+  const peer: Peer = {
+    id,
+    publish(msgId) {
+      send({ type: FrameType.Publish, reqId: reqId++, topic: cap.topic, payload: makePayload(payloadBytes, msgId, id, nowMs()) });
+    },
+    close() {
+      ackStates.delete(ack);
+      ws.terminate();
+    },
+  };
+  return new Promise((resolve, reject) => {
+    let ready = false;
+    const timer = setTimeout(() => reject(new Error(`cairn peer ${id}: setup timed out`)), SETUP_TIMEOUT_MS);
+    const fail = (why: string): void => {
+      clearTimeout(timer);
+      ws.terminate();
+      reject(new Error(`cairn peer ${id}: ${why}`));
+    };
+    let nonce: Uint8Array | null = null;
+    const handle = (frame: RelayFrame): void => {
+      switch (frame.type) {
+        case FrameType.Update:
+          if (frame.seq > ack.received) ack.received = frame.seq;
+          if (readPayloadAt(frame.payload, 0, info)) onDelivery(info);
+          return;
+        case FrameType.Challenge:
+          nonce = frame.nonce.slice();
+          send({ type: FrameType.Auth, deviceKey, signature: signAuth(sodium, device.secretKey, nonce) });
+          return;
+        case FrameType.AuthOk:
+          if (nonce === null) return fail('AUTH_OK before CHALLENGE');
+          send({ type: FrameType.OpenTopic, reqId: REQ_OPEN, capability: cap.capability, flags: 0, signature: signTopicProof(sodium, cap.secretKey, nonce, deviceKey, cap.capability) });
+          return;
+        case FrameType.Ok:
+          if (frame.reqId === REQ_OPEN && register !== null) send({ type: FrameType.Register, reqId: REQ_REGISTER, topic: cap.topic, devices: register });
+          else if (frame.reqId === REQ_OPEN || frame.reqId === REQ_REGISTER) send({ type: FrameType.Subscribe, reqId: REQ_SUBSCRIBE, topic: cap.topic, cursor: 0 });
+          return;
+        case FrameType.CaughtUp:
+          if (ready) return;
+          ready = true;
+          ackStates.add(ack);
+          clearTimeout(timer);
+          resolve(peer);
+          return;
+        case FrameType.Error:
+          if (!ready) return fail(`ERROR ${ERROR_NAMES.get(frame.code) ?? frame.code}: ${frame.message}`);
+          onError(frame.code);
+          return;
+        default:
+          return; // PUBLISHED, ACKED, DELIVERED, GAP: nothing for the bench to do.
+      }
+    };
+    ws.on('message', (data: Buffer) => {
+      const decoded = decodeRelayFrame(data);
+      if (decoded.ok) handle(decoded.value);
+      else if (!ready) fail(`undecodable frame: ${decoded.code}`);
+      else onError(-1);
+    });
+    ws.once('close', () => {
+      if (!ready) fail('socket closed during setup');
+    });
+  });
+}
+
+/** One connector per load generator: it owns the ack flusher shared by all Cairn peers. */
+export function createCairnConnector(sodium: Sodium): CairnConnector {
+  const ackStates = new Set<AckState>();
+  const errors = new Map<number, number>();
+  const onError = (code: number): void => {
+    errors.set(code, (errors.get(code) ?? 0) + 1);
+  };
+  const flusher = setInterval(() => {
+    for (const state of ackStates) {
+      if (state.received <= state.acked) continue;
+      state.acked = state.received;
+      state.ws.send(encodeFrame({ type: FrameType.Ack, topic: state.topic, seq: state.received }));
+    }
+  }, ACK_INTERVAL_MS);
+
+  const connectRoom: ConnectRoom = async (spec: RoomSpec, onDelivery) => {
+    const cap = deriveCapability(sodium, randomBytes(32)); // a fresh chat key per room
+    const devices = Array.from({ length: spec.devices }, () => sodium.signSeedKeypair(randomBytes(32)));
+    const connect = async (i: number, register: DeviceKey[] | null): Promise<Peer> =>
+      cairnPeer(await openSocket(spec.url), sodium, devices[i]!, cap, register, spec.firstId + i, spec.payloadBytes, onDelivery, onError, ackStates);
+    // The creator opens the topic and registers every device of the room before anyone subscribes.
+    const creator = await connect(0, devices.map((d) => d.publicKey as DeviceKey));
+    const others = await inBatches(spec.devices - 1, 16, (i) => connect(i + 1, null));
+    return [creator, ...others];
+  };
+
+  return {
+    connectRoom,
+    errors: () => Object.fromEntries([...errors].map(([code, n]) => [ERROR_NAMES.get(code) ?? String(code), n])),
+    stop: () => clearInterval(flusher),
+  };
+}
