@@ -45,7 +45,9 @@ export type AckResult = {
   device: DeviceKey;
   /** The device's cursor after the ack (max of old and new, capped at headSeq; acks are idempotent). */
   cursor: number;
-  /** Seqs physically deleted because every registered device except their sender now has them. */
+  /** Seqs physically deleted because every registered device except their sender now has them
+   *  (ascending). A topic's deletions run once, after the whole batch, and are reported on the batch's
+   *  last registered ack for that topic; its other results carry []. */
   deleted: number[];
   /** false when the device is not registered on the topic (the ack changes nothing). */
   registered: boolean;
@@ -84,7 +86,8 @@ export interface RelayStore {
   countAfter(topic: TopicId, afterSeq: number): Promise<number>;
 
   /** Registers devices (idempotent: an existing registration keeps its cursor). New ones start at
-   *  cursor = initialCursor. Returns the devices that were newly registered. */
+   *  cursor = initialCursor, clamped to [0, headSeq]. Returns the devices that were newly registered.
+   *  The topic must exist (throws otherwise). Deletes nothing: the next ack or unregister does. */
   register(topic: TopicId, devices: DeviceKey[], initialCursor: number): Promise<DeviceKey[]>;
   /** Unregisters devices and deletes the updates that no longer wait for anyone. */
   unregister(topic: TopicId, devices: DeviceKey[]): Promise<{ removed: DeviceKey[]; deleted: number[]; floor: CursorFloor }>;
@@ -95,7 +98,8 @@ export interface RelayStore {
 
   /** Cumulative, idempotent acks, applied in one durable commit (the relay batches them per tick).
    *  Then deletes every update that every registered device except its own sender has acked (the
-   *  sender counts as having acked its own update). Results are in input order. */
+   *  sender counts as having acked its own update). With no registered device nothing is deleted
+   *  (updates wait for their TTL). Results are in input order. */
   ack(batch: AckInput[]): Promise<AckResult[]>;
   /** The topic's current cursor floor (see CursorFloor). */
   cursorFloor(topic: TopicId): Promise<CursorFloor>;
