@@ -74,6 +74,19 @@ export default tseslint.config(
     },
   },
   {
+    // Shared tests run under Node and exercise the real Sodium adapters; the code under test stays pure.
+    files: ['src/shared/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron, ...nodePaths('src/shared is pure: no Node modules.')],
+          patterns: [noElectronSubpaths, ...nodePatterns, { group: ['**/relay/**', '**/renderer/**', '**/cli/**', '**/main/!(crypto)/**'], message: 'Shared tests may use only the crypto adapters from src/main.' }],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {

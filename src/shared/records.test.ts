@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-// eslint-disable-next-line no-restricted-imports -- tests run under Node and exercise the real Sodium adapter
 import { loadNativeSodium } from '../main/crypto/native.js';
 import type { Sodium } from './crypto/sodium.js';
 import { RecordKind } from './frames.js';

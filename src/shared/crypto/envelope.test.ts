@@ -1,7 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-// eslint-disable-next-line no-restricted-imports -- tests run under Node and exercise the real Sodium adapters
 import { loadNativeSodium } from '../../main/crypto/native.js';
-// eslint-disable-next-line no-restricted-imports -- tests run under Node and exercise the real Sodium adapters
 import { loadWasmSodium } from '../../main/crypto/wasm.js';
 import type { DeviceKey, TopicId } from '../ids.js';
 import { ENVELOPE_HEADER_BYTES, ENVELOPE_OVERHEAD, openEnvelope, sealEnvelope } from './envelope.js';
