@@ -17,13 +17,11 @@ import { toHex, type AccountId, type CapabilityKey, type DeviceKey, type StoreId
 import type { RecordKind } from '../../src/shared/frames.js';
 import { EMPTY_FRONTIER, gapRanges, planDeletion, type DeletionFrontier } from './deletion.js';
 import { migrate } from './sqlite-migrations.js';
+import { prepareStatements, type RegRow, type Removed, type TopicRow } from './sqlite-statements.js';
 import type { AckInput, AckResult, AppendInput, CursorFloor, ExpireResult, RelayStore, StoredRecord, TopicMeta } from './types.js';
 
 export type SqliteStoreOptions = { path: string; synchronous?: 'NORMAL' | 'FULL' };
 
-type TopicRow = { topic: Uint8Array; capability: Uint8Array; flags: number; head_seq: number; stored_updates: number; stored_bytes: number };
-type RegRow = { device: Uint8Array; cursor: number; gap_from: number };
-type Removed = { seq: number; bytes: number };
 
 const NO_FLOOR: CursorFloor = { min: 0, minDevice: null, second: 0 };
 
@@ -45,53 +43,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Rela
 }
 
 function sqliteStore(db: Database.Database): RelayStore {
-  const q = {
-    storeId: db.prepare<[], Uint8Array>('SELECT store_id FROM meta WHERE id = 1').pluck(),
-    topic: db.prepare<[Uint8Array], TopicRow>('SELECT * FROM topics WHERE topic = ?'),
-    insertTopic: db.prepare<[Uint8Array, Uint8Array, number]>('INSERT INTO topics (topic, capability, flags) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
-    head: db.prepare<[Uint8Array], number>('SELECT head_seq FROM topics WHERE topic = ?').pluck(),
-    appended: db.prepare<[number, number, number, Uint8Array]>(
-      'UPDATE topics SET head_seq = ?, stored_updates = stored_updates + ?, stored_bytes = stored_bytes + ? WHERE topic = ?',
-    ),
-    removed: db.prepare<[number, number, Uint8Array]>('UPDATE topics SET stored_updates = stored_updates - ?, stored_bytes = stored_bytes - ? WHERE topic = ?'),
-    insertUpdate: db.prepare<[Uint8Array, number, Uint8Array, number, Uint8Array]>(
-      'INSERT INTO updates (topic, seq, sender, created_at, payload) VALUES (?, ?, ?, ?, ?)',
-    ),
-    readAfter: db.prepare<[Uint8Array, number, number], { seq: number; sender: Uint8Array; created_at: number; payload: Uint8Array }>(
-      'SELECT seq, sender, created_at, payload FROM updates WHERE topic = ? AND seq > ? ORDER BY seq LIMIT ?',
-    ),
-    oldest: db.prepare<[Uint8Array], number>('SELECT seq FROM updates WHERE topic = ? ORDER BY seq LIMIT 1').pluck(),
-    countAfter: db.prepare<[Uint8Array, number], number>('SELECT count(*) FROM updates WHERE topic = ? AND seq > ?').pluck(),
-    deleteUpTo: db.prepare<[Uint8Array, number], Removed>('DELETE FROM updates WHERE topic = ? AND seq <= ? RETURNING seq, length(payload) AS bytes'),
-    deleteSender: db.prepare<[Uint8Array, number, number, Uint8Array], Removed>(
-      'DELETE FROM updates WHERE topic = ? AND seq > ? AND seq <= ? AND sender = ? RETURNING seq, length(payload) AS bytes',
-    ),
-    expiring: db.prepare<[number], { topic: Uint8Array; seq: number; sender: Uint8Array; bytes: number }>(
-      'SELECT topic, seq, sender, length(payload) AS bytes FROM updates WHERE created_at < ? ORDER BY topic, seq',
-    ),
-    expire: db.prepare<[number]>('DELETE FROM updates WHERE created_at < ?'),
-    register: db.prepare<[Uint8Array, Uint8Array, number]>('INSERT INTO registrations (topic, device, cursor) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
-    unregister: db.prepare<[Uint8Array, Uint8Array]>('DELETE FROM registrations WHERE topic = ? AND device = ?'),
-    registrations: db.prepare<[Uint8Array], RegRow>('SELECT device, cursor, gap_from FROM registrations WHERE topic = ? ORDER BY device'),
-    registration: db.prepare<[Uint8Array, Uint8Array], RegRow>('SELECT device, cursor, gap_from FROM registrations WHERE topic = ? AND device = ?'),
-    cursor: db.prepare<[Uint8Array, Uint8Array], number>('SELECT cursor FROM registrations WHERE topic = ? AND device = ?').pluck(),
-    setCursor: db.prepare<[number, Uint8Array, Uint8Array]>('UPDATE registrations SET cursor = ? WHERE topic = ? AND device = ?'),
-    lowestTwo: db.prepare<[Uint8Array], { device: Uint8Array; cursor: number }>(
-      'SELECT device, cursor FROM registrations WHERE topic = ? ORDER BY cursor, device LIMIT 2',
-    ),
-    setGap: db.prepare<[number, number, Uint8Array, Uint8Array]>(
-      'UPDATE registrations SET gap_from = CASE WHEN gap_from = 0 THEN ? ELSE min(gap_from, ?) END WHERE topic = ? AND device = ?',
-    ),
-    clearGap: db.prepare<[Uint8Array, Uint8Array]>('UPDATE registrations SET gap_from = 0 WHERE topic = ? AND device = ?'),
-    putRecord: db.prepare<[number, Uint8Array, number, Uint8Array]>(
-      `INSERT INTO records (kind, account, version, bytes) VALUES (?, ?, ?, ?)
-       ON CONFLICT (kind, account) DO UPDATE SET version = excluded.version, bytes = excluded.bytes WHERE excluded.version > records.version`,
-    ),
-    getRecord: db.prepare<[number, Uint8Array], { version: number; bytes: Uint8Array }>('SELECT version, bytes FROM records WHERE kind = ? AND account = ?'),
-    stats: db.prepare<[], { topics: number; updates: number; bytes: number }>(
-      'SELECT count(*) AS topics, coalesce(sum(stored_updates), 0) AS updates, coalesce(sum(stored_bytes), 0) AS bytes FROM topics',
-    ),
-  };
+  const q = prepareStatements(db);
 
   const id = view(q.storeId.get()!) as StoreId;
   /** Per topic (hex), what is already deleted; updated only after the transaction commits. */
@@ -266,23 +218,25 @@ function sqliteStore(db: Database.Database): RelayStore {
       return db.transaction((): ExpireResult => {
         const result: ExpireResult = { deleted: [], gapped: [] };
         const rows = q.expiring.all(cutoff);
-        for (let i = 0; i < rows.length; ) {
-          const topic = rows[i]!.topic;
-          const expired: { seq: number; sender: string }[] = [];
-          let bytes = 0;
-          for (; i < rows.length && Buffer.compare(rows[i]!.topic, topic) === 0; i++) {
-            expired.push({ seq: rows[i]!.seq, sender: toHex(rows[i]!.sender) });
-            bytes += rows[i]!.bytes;
-          }
+        const byTopic = new Map<string, { topic: Uint8Array; expired: { seq: number; sender: string }[]; bytes: number }>();
+        for (const r of rows) {
+          const key = toHex(r.topic);
+          let t = byTopic.get(key);
+          if (!t) byTopic.set(key, (t = { topic: view(r.topic), expired: [], bytes: 0 }));
+          t.expired.push({ seq: r.seq, sender: toHex(r.sender) });
+          t.bytes += r.bytes;
+        }
+        for (const { topic, expired, bytes } of byTopic.values()) {
+          expired.sort((a, b) => a.seq - b.seq);
           const regs = q.registrations.all(topic).map((r) => ({ device: toHex(r.device), cursor: r.cursor, key: view(r.device) as DeviceKey }));
           const byHex = new Map(regs.map((r) => [r.device, r.key]));
           for (const g of gapRanges(expired, regs)) {
             const device = byHex.get(g.device)!;
             q.setGap.run(g.fromSeq, g.fromSeq, topic, device);
-            result.gapped.push({ topic: view(topic) as TopicId, device, fromSeq: g.fromSeq, toSeq: g.toSeq });
+            result.gapped.push({ topic: topic as TopicId, device, fromSeq: g.fromSeq, toSeq: g.toSeq });
           }
           q.removed.run(expired.length, bytes, topic);
-          result.deleted.push({ topic: view(topic) as TopicId, seqs: expired.map((e) => e.seq) });
+          result.deleted.push({ topic: topic as TopicId, seqs: expired.map((e) => e.seq) });
         }
         if (rows.length > 0) q.expire.run(cutoff);
         return result;
