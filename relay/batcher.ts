@@ -1,0 +1,312 @@
+// Group commit. Publishes and acks of one tick go to the store in one call each; every other write
+// that changes what a topic stores (register, unregister, expire) runs in the same serial loop, so the
+// in-memory head and stored bytes of each topic always match the store when the loop looks at them.
+import type { Logger } from 'pino';
+import { encodeUpdateFrame } from '../src/shared/codec.js';
+import { FrameType } from '../src/shared/frames.js';
+import type { DeviceKey, Seq, TopicId } from '../src/shared/ids.js';
+import type { RelaySettings } from './core.js';
+import { bytesKey, deliveredThreshold, takeDelivered } from './delivery.js';
+import type { Hub, TopicLink, TopicState } from './hub.js';
+import { exceedsQuota, exceedsSenderShare } from './limits.js';
+import type { Metrics } from './metrics.js';
+import { evictForQuota } from './quota.js';
+import type { CursorFloor, RelayStore } from './store/types.js';
+import { asBuffer } from './wire.js';
+
+export type PendingPublish = { link: TopicLink; reqId: number; payload: Uint8Array; /** inbox publish without the capability */ limited: boolean };
+type Task = { run: () => Promise<unknown>; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+
+export type BatcherDeps = { store: RelayStore; settings: RelaySettings; metrics: Metrics; hub: Hub; log: Logger };
+
+export class Batcher {
+  private publishes: PendingPublish[] = [];
+  private acks: TopicLink[] = [];
+  private readonly tasks: Task[] = [];
+  private scheduled = false;
+  private running = false;
+  private idleWaiters: (() => void)[] = [];
+  private readonly deps: BatcherDeps;
+  private readonly runLoop = (): void => void this.loop();
+
+  constructor(deps: BatcherDeps) {
+    this.deps = deps;
+  }
+
+  publish(link: TopicLink, reqId: number, payload: Uint8Array, limited: boolean): void {
+    this.publishes.push({ link, reqId, payload, limited });
+    this.schedule();
+  }
+
+  /** Coalesces per (topic, device): the highest seq wins; reply says whether to answer ACKED. */
+  ack(link: TopicLink, seq: number, reply: boolean): void {
+    if (link.ackTo < 0) this.acks.push(link);
+    if (seq > link.ackTo) link.ackTo = seq;
+    if (reply) link.ackReply = true;
+    this.schedule();
+  }
+
+  /** Runs a store operation between commits, never concurrently with one. */
+  exclusive<T>(run: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.tasks.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves once everything queued so far is committed. */
+  idle(): Promise<void> {
+    if (!this.running && !this.scheduled) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.running) return;
+    this.scheduled = true;
+    setImmediate(this.runLoop);
+  }
+
+  private async loop(): Promise<void> {
+    this.scheduled = false;
+    this.running = true;
+    try {
+      while (this.publishes.length > 0 || this.acks.length > 0 || this.tasks.length > 0) {
+        if (this.publishes.length > 0) {
+          const batch = this.publishes;
+          this.publishes = [];
+          await this.commitPublishes(batch);
+        }
+        if (this.acks.length > 0) {
+          const batch = this.acks;
+          this.acks = [];
+          await this.commitAcks(batch);
+        }
+        const task = this.tasks.shift();
+        if (task) await task.run().then(task.resolve, task.reject);
+      }
+    } finally {
+      this.running = false;
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  private async commitPublishes(batch: PendingPublish[]): Promise<void> {
+    const { settings } = this.deps;
+    const quota = settings.topicQuotaBytes;
+    const accepted: PendingPublish[] = [];
+    let overflow: PendingPublish[] | null = null;
+    for (const p of batch) {
+      const topic = p.link.topic;
+      const size = p.payload.byteLength;
+      if (p.limited && exceedsSenderShare(topic.inbox!.stored(p.link.conn.deviceKey), size, quota, settings.inboxShareDivisor)) {
+        this.rejectQuota(p, 'this sender holds its share of the inbox quota: retry later');
+      } else if (topic.overflowing || exceedsQuota(topic.storedBytes, topic.batchBytes, size, quota)) {
+        // Later publishes on the topic wait too, so one publisher's updates keep their order.
+        topic.overflowing = true;
+        (overflow ??= []).push(p);
+      } else {
+        topic.batchBytes += size;
+        accepted.push(p);
+      }
+    }
+    await this.appendAndFanOut(accepted);
+    if (overflow !== null) await this.commitOverflow(overflow);
+  }
+
+  /** Publishes that did not fit: evict oldest cursors on their topic until they fit, else QUOTA. */
+  private async commitOverflow(items: PendingPublish[]): Promise<void> {
+    const quota = this.deps.settings.topicQuotaBytes;
+    const accepted: PendingPublish[] = [];
+    for (const p of items) {
+      const topic = p.link.topic;
+      const size = p.payload.byteLength;
+      let fits = !exceedsQuota(topic.storedBytes, topic.batchBytes, size, quota);
+      while (!fits && topic.batchBytes + size <= quota) {
+        if (!(await evictForQuota(this.deps, this, topic, p.link.conn.deviceKey))) break;
+        fits = !exceedsQuota(topic.storedBytes, topic.batchBytes, size, quota);
+      }
+      if (fits) {
+        topic.batchBytes += size;
+        accepted.push(p);
+      } else this.rejectQuota(p, 'topic quota reached: retry later');
+    }
+    for (const p of items) p.link.topic.overflowing = false;
+    await this.appendAndFanOut(accepted);
+  }
+
+  private rejectQuota(p: PendingPublish, message: string): void {
+    p.link.conn.error(p.reqId, 'QUOTA', p.link.topic.id, message);
+    p.link.conn.release(p.link);
+  }
+
+  private async appendAndFanOut(items: PendingPublish[]): Promise<void> {
+    if (items.length === 0) return;
+    const { store, metrics } = this.deps;
+    const createdAt = Date.now();
+    const inputs = items.map((p) => ({ topic: p.link.topic.id, sender: p.link.conn.device!, payload: p.payload, createdAt }));
+    let seqs: number[];
+    try {
+      seqs = await store.append(inputs);
+    } catch (error) {
+      for (const p of items) {
+        p.link.topic.batchBytes = 0;
+        p.link.conn.internal(p.reqId, p.link.topic.id, error);
+      }
+      return;
+    }
+    let checkFloor: Set<TopicState> | null = null;
+    for (let i = 0; i < items.length; i++) {
+      const p = items[i]!;
+      const seq = seqs[i]!;
+      const { link } = p;
+      const { topic, conn } = link;
+      const size = p.payload.byteLength;
+      topic.batchBytes = 0;
+      topic.storedBytes += size;
+      if (seq > topic.headSeq) topic.headSeq = seq;
+      topic.inbox?.added(seq, conn.deviceKey, size);
+      metrics.publishes++;
+      if (!conn.closed) {
+        conn.sendFrame({ type: FrameType.Published, reqId: p.reqId, topic: topic.id, seq: seq as Seq });
+        (link.pending ??= []).push(seq);
+        topic.publishers.add(link);
+        // A new seq is above every other device's cursor, so only a topic with at most one registered device can already count it delivered.
+        if (topic.registered <= 1) (checkFloor ??= new Set()).add(topic);
+      }
+      this.fanOut(topic, link, seq, asBuffer(encodeUpdateFrame(topic.id, seq, conn.device!, createdAt, p.payload)));
+    }
+    if (checkFloor === null) return;
+    for (const topic of checkFloor) {
+      try {
+        this.announceDelivered(topic, await store.cursorFloor(topic.id));
+      } catch (error) {
+        this.deps.log.error({ err: error }, 'cursor floor failed');
+      }
+    }
+  }
+
+  /** The same frame to every subscriber but the publisher; replaying subscribers get it after their backlog. */
+  private fanOut(topic: TopicState, from: TopicLink, seq: number, frame: Buffer): void {
+    let sent = 0;
+    for (const link of topic.subscribers) {
+      if (link === from) continue;
+      if (link.replay !== null) {
+        link.replay.seqs.push(seq);
+        link.replay.frames.push(frame);
+      } else {
+        link.conn.ws.send(frame);
+        sent++;
+      }
+    }
+    this.deps.metrics.deliveries += sent;
+  }
+
+  private async commitAcks(links: TopicLink[]): Promise<void> {
+    const { store, metrics } = this.deps;
+    const replies: boolean[] = new Array<boolean>(links.length);
+    const inputs = links.map((link, i) => {
+      replies[i] = link.ackReply;
+      const seq = link.ackTo;
+      link.ackTo = -1;
+      link.ackReply = false;
+      return { topic: link.topic.id, device: link.conn.device!, seq };
+    });
+    let results;
+    try {
+      results = await store.ack(inputs);
+    } catch (error) {
+      for (let i = 0; i < links.length; i++) if (replies[i]) links[i]!.conn.internal(0, links[i]!.topic.id, error);
+      return;
+    }
+    const floors = new Map<TopicState, CursorFloor>();
+    const shrunk = new Set<TopicState>();
+    for (let i = 0; i < links.length; i++) {
+      const link = links[i]!;
+      const r = results[i]!;
+      const topic = link.topic;
+      if (!r.registered) {
+        if (replies[i]) link.conn.error(0, 'NOT_REGISTERED', topic.id, 'this device is not registered on the topic');
+      } else {
+        metrics.acks++;
+        if (replies[i]) link.conn.sendFrame({ type: FrameType.Acked, topic: topic.id, seq: r.cursor });
+      }
+      if (r.deleted.length > 0) {
+        this.deleted(topic, r.deleted);
+        shrunk.add(topic);
+      }
+      floors.set(topic, r.floor);
+    }
+    for (const [topic, floor] of floors) this.announceDelivered(topic, floor);
+    for (const topic of shrunk) await this.refresh(topic);
+  }
+
+  /** DELIVERED to every online publisher whose pending seqs the floor now covers. */
+  announceDelivered(topic: TopicState, floor: CursorFloor): void {
+    for (const link of topic.publishers) {
+      const pending = link.pending;
+      if (pending === null) {
+        topic.publishers.delete(link);
+        continue;
+      }
+      const seq = takeDelivered(pending, deliveredThreshold(floor, link.conn.device!));
+      if (seq > 0) link.conn.sendFrame({ type: FrameType.Delivered, topic: topic.id, seq });
+      if (pending.length === 0) {
+        link.pending = null;
+        topic.publishers.delete(link);
+        link.conn.release(link);
+      }
+    }
+  }
+
+  /** Bookkeeping for deleted seqs: counted, and forgotten by the inbox share. */
+  deleted(topic: TopicState | undefined, seqs: readonly number[]): void {
+    this.deps.metrics.deletions += seqs.length;
+    topic?.inbox?.deleted(seqs);
+  }
+
+  /** Re-reads stored bytes after deletions (the store reports seqs, not sizes). Runs inside the loop. */
+  async refresh(topic: TopicState): Promise<void> {
+    try {
+      const meta = await this.deps.store.getTopic(topic.id);
+      if (meta !== null) topic.storedBytes = meta.storedBytes;
+    } catch (error) {
+      this.deps.log.error({ err: error }, 'reading topic sizes failed');
+    }
+  }
+
+  /** Unregisters devices, then applies the deletions and DELIVERED it causes. */
+  unregister(topic: TopicState, devices: DeviceKey[]): Promise<void> {
+    return this.exclusive(async () => {
+      const res = await this.deps.store.unregister(topic.id, devices);
+      topic.registered -= res.removed.length;
+      if (res.deleted.length > 0) {
+        this.deleted(topic, res.deleted);
+        await this.refresh(topic);
+      }
+      this.announceDelivered(topic, res.floor);
+    });
+  }
+
+  /** TTL expiry: deletes, then tells online subscribers about their gaps (others learn at SUBSCRIBE). */
+  expire(cutoff: number): Promise<void> {
+    return this.exclusive(async () => {
+      const { store, hub } = this.deps;
+      const res = await store.expire(cutoff);
+      for (const d of res.deleted) {
+        const topic = hub.topics.get(bytesKey(d.topic));
+        this.deleted(topic, d.seqs);
+        if (topic) await this.refresh(topic);
+      }
+      for (const g of res.gapped) {
+        const conn = hub.devices.get(bytesKey(g.device));
+        const link = conn?.links?.get(bytesKey(g.topic));
+        if (!conn || !link?.subscribed) continue;
+        conn.sendFrame({ type: FrameType.Gap, topic: g.topic as TopicId, fromSeq: g.fromSeq - 1, toSeq: g.toSeq });
+        await store.clearGap(g.topic, g.device);
+      }
+    });
+  }
+}
+

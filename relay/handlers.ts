@@ -1,0 +1,191 @@
+// Frames of an authenticated connection. Each checks the capability it needs, then answers with
+// OK/ERROR (or the frame's own reply); store writes go through the batcher.
+import { encodeFrame } from '../src/shared/codec.js';
+import { topicIdOf, verifyTopicProof } from '../src/shared/crypto/capability.js';
+import { FrameType, TopicFlags } from '../src/shared/frames.js';
+import type {
+  AckFrame,
+  ClientFrame,
+  DirectFrame,
+  EphemeralFrame,
+  GetRecordFrame,
+  OpenTopicFrame,
+  PublishFrame,
+  PutRecordFrame,
+  RegisterFrame,
+  UnregisterFrame,
+  UnsubscribeFrame,
+} from '../src/shared/frames.js';
+import type { DeviceKey, TopicId } from '../src/shared/ids.js';
+import { verifyRecord } from '../src/shared/records.js';
+import type { Connection } from './connection.js';
+import { bytesKey } from './delivery.js';
+import type { TopicLink } from './hub.js';
+import { subscribe } from './replay.js';
+import { asBuffer } from './wire.js';
+
+const KNOWN_FLAGS = TopicFlags.OpenPublish;
+
+export function handleFrame(conn: Connection, frame: ClientFrame): void {
+  switch (frame.type) {
+    case FrameType.OpenTopic:
+      return track(conn, frame.reqId, null, openTopic(conn, frame));
+    case FrameType.Subscribe:
+      return track(conn, frame.reqId, frame.topic, subscribe(conn, frame));
+    case FrameType.Unsubscribe:
+      return unsubscribe(conn, frame);
+    case FrameType.Publish:
+      return publish(conn, frame);
+    case FrameType.Ack:
+      return ack(conn, frame);
+    case FrameType.Register:
+      return track(conn, frame.reqId, frame.topic, register(conn, frame));
+    case FrameType.Unregister:
+      return track(conn, frame.reqId, frame.topic, unregister(conn, frame));
+    case FrameType.Ephemeral:
+      return ephemeral(conn, frame);
+    case FrameType.Direct:
+      return direct(conn, frame);
+    case FrameType.PutRecord:
+      return track(conn, frame.reqId, null, putRecord(conn, frame));
+    case FrameType.GetRecord:
+      return track(conn, frame.reqId, null, getRecord(conn, frame));
+    case FrameType.Auth:
+      return; // connection.ts handles AUTH
+  }
+}
+
+/** A failed store call answers the request with INTERNAL instead of leaving it hanging. */
+function track(conn: Connection, reqId: number, topic: TopicId | null, work: Promise<void>): void {
+  work.catch((error: unknown) => {
+    if (!conn.closed) conn.internal(reqId, topic === null ? null : (topic.slice() as TopicId), error);
+  });
+}
+
+/** The link proving the capability on this connection, or ERROR NO_CAPABILITY. */
+export function capableLink(conn: Connection, topic: TopicId, reqId: number): TopicLink | null {
+  const link = conn.links?.get(bytesKey(topic));
+  if (link?.capable) return link;
+  conn.error(reqId, 'NO_CAPABILITY', topic, 'prove the topic capability with OPEN_TOPIC on this connection first');
+  return null;
+}
+
+function tooManyTopics(conn: Connection, key: string): boolean {
+  return conn.links?.has(key) !== true && conn.topicCount >= conn.core.settings.maxTopics;
+}
+
+async function openTopic(conn: Connection, f: OpenTopicFrame): Promise<void> {
+  const { sodium, hub, settings } = conn.core;
+  if ((f.flags & ~KNOWN_FLAGS) !== 0) return conn.error(f.reqId, 'MALFORMED', null, `unknown topic flags ${f.flags}`);
+  if (!verifyTopicProof(sodium, f.signature, conn.nonce, conn.device!, f.capability)) return conn.error(f.reqId, 'BAD_PROOF', null, 'topic proof does not verify');
+  const id = topicIdOf(sodium, f.capability);
+  const key = bytesKey(id);
+  const limit = `at most ${settings.maxTopics} topics per connection`;
+  if (tooManyTopics(conn, key)) return conn.error(f.reqId, 'TOO_MANY_TOPICS', id, limit);
+  const topic = await hub.get(id, key, { capability: f.capability.slice() as typeof f.capability, flags: f.flags });
+  if (conn.closed || topic === null) return;
+  if (topic.flags !== f.flags) return conn.error(f.reqId, 'FLAGS_MISMATCH', id, `the topic was created with flags ${topic.flags}`);
+  if (tooManyTopics(conn, key)) return conn.error(f.reqId, 'TOO_MANY_TOPICS', id, limit);
+  conn.link(topic).capable = true;
+  conn.sendFrame({ type: FrameType.Ok, reqId: f.reqId, topic: topic.id });
+}
+
+function unsubscribe(conn: Connection, f: UnsubscribeFrame): void {
+  const link = capableLink(conn, f.topic, f.reqId);
+  if (link === null) return;
+  link.subscribed = false;
+  link.replay = null;
+  link.topic.subscribers.delete(link);
+  conn.sendFrame({ type: FrameType.Ok, reqId: f.reqId, topic: link.topic.id });
+}
+
+function publish(conn: Connection, f: PublishFrame): void {
+  const key = bytesKey(f.topic);
+  const link = conn.links?.get(key);
+  if (link?.capable) conn.core.batcher.publish(link, f.reqId, f.payload, false);
+  else track(conn, f.reqId, f.topic, publishWithoutCapability(conn, f, key));
+}
+
+/** Only open-publish topics (inboxes) take publishes from devices without the capability. */
+async function publishWithoutCapability(conn: Connection, f: PublishFrame, key: string): Promise<void> {
+  const { hub, batcher } = conn.core;
+  const topic = hub.topics.get(key) ?? (await hub.get(f.topic, key, null));
+  if (conn.closed) return;
+  if (topic === null) return conn.error(f.reqId, 'UNKNOWN_TOPIC', f.topic, 'no such topic');
+  const link = conn.links?.get(key);
+  if (link?.capable) return batcher.publish(link, f.reqId, f.payload, false);
+  if (topic.inbox === null) return conn.error(f.reqId, 'NO_CAPABILITY', f.topic, 'prove the topic capability with OPEN_TOPIC on this connection first');
+  if (!topic.inbox.limiter.take(conn.deviceKey, Date.now())) return conn.error(f.reqId, 'RATE_LIMITED', f.topic, 'too many publishes to this inbox: retry later');
+  if (tooManyTopics(conn, key)) return conn.error(f.reqId, 'TOO_MANY_TOPICS', f.topic, `at most ${conn.core.settings.maxTopics} topics per connection`);
+  batcher.publish(conn.link(topic), f.reqId, f.payload, true);
+}
+
+function ack(conn: Connection, f: AckFrame): void {
+  const link = capableLink(conn, f.topic, 0);
+  if (link !== null) conn.core.batcher.ack(link, f.seq, true);
+}
+
+function copyDevices(devices: readonly DeviceKey[]): DeviceKey[] {
+  return devices.map((d) => d.slice() as DeviceKey);
+}
+
+async function register(conn: Connection, f: RegisterFrame): Promise<void> {
+  const link = capableLink(conn, f.topic, f.reqId);
+  if (link === null) return;
+  const { store, batcher } = conn.core;
+  const topic = link.topic;
+  const devices = copyDevices(f.devices);
+  // Inside the batcher loop, so no append slips between reading the oldest seq and registering.
+  const added = await batcher.exclusive(async () => {
+    const oldest = await store.oldestSeq(topic.id);
+    return store.register(topic.id, devices, (oldest ?? topic.headSeq + 1) - 1);
+  });
+  topic.registered += added.length;
+  conn.sendFrame({ type: FrameType.Ok, reqId: f.reqId, topic: topic.id });
+}
+
+async function unregister(conn: Connection, f: UnregisterFrame): Promise<void> {
+  const link = capableLink(conn, f.topic, f.reqId);
+  if (link === null) return;
+  await conn.core.batcher.unregister(link.topic, copyDevices(f.devices));
+  conn.sendFrame({ type: FrameType.Ok, reqId: f.reqId, topic: link.topic.id });
+}
+
+function ephemeral(conn: Connection, f: EphemeralFrame): void {
+  const link = capableLink(conn, f.topic, 0);
+  if (link === null) return;
+  const topic = link.topic;
+  let frame: Buffer | null = null;
+  for (const sub of topic.subscribers) {
+    if (sub === link || sub.conn.closed) continue;
+    frame ??= asBuffer(encodeFrame({ type: FrameType.EphemeralIn, topic: topic.id, sender: conn.device!, payload: f.payload }));
+    sub.conn.ws.send(frame);
+  }
+}
+
+function direct(conn: Connection, f: DirectFrame): void {
+  const link = capableLink(conn, f.topic, 0);
+  if (link === null) return;
+  const target = conn.core.hub.devices.get(bytesKey(f.target));
+  const targetLink = target?.links?.get(link.topic.key);
+  if (target === undefined || targetLink === undefined || !(targetLink.subscribed || targetLink.capable)) {
+    return conn.error(0, 'TARGET_OFFLINE', link.topic.id, 'the target device is not online on this topic');
+  }
+  target.sendFrame({ type: FrameType.DirectIn, topic: link.topic.id, sender: conn.device!, payload: f.payload });
+}
+
+async function putRecord(conn: Connection, f: PutRecordFrame): Promise<void> {
+  const { sodium, store } = conn.core;
+  const verified = verifyRecord(sodium, f.record);
+  if (!verified.ok) return conn.error(f.reqId, 'BAD_RECORD', null, verified.message);
+  const { kind, account, version } = verified.value;
+  const stored = await store.putRecord({ kind, account, version, bytes: f.record.slice() });
+  if (conn.closed) return;
+  if (!stored) return conn.error(f.reqId, 'STALE_RECORD', null, 'the relay holds a record of this version or newer');
+  conn.sendFrame({ type: FrameType.Ok, reqId: f.reqId, topic: null });
+}
+
+async function getRecord(conn: Connection, f: GetRecordFrame): Promise<void> {
+  const record = await conn.core.store.getRecord(f.kind, f.account);
+  conn.sendFrame({ type: FrameType.Record, reqId: f.reqId, kind: f.kind, account: f.account, record: record?.bytes ?? null });
+}
