@@ -92,7 +92,7 @@ export class TestClient {
   /** The OK, ERROR, RECORD or PUBLISHED answering reqId. */
   reply(reqId: number): Promise<RelayFrame> {
     return new Promise((resolve, reject) => {
-      const pick = (f: RelayFrame): boolean => 'reqId' in f && f.reqId === reqId && f.type !== FrameType.Challenge;
+      const pick = (f: RelayFrame): boolean => 'reqId' in f && f.reqId === reqId;
       const i = this.inbox.findIndex(pick);
       if (i >= 0) return resolve(this.inbox.splice(i, 1)[0]!);
       const waiter: Waiter = { match: pick, resolve };
