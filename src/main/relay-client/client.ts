@@ -5,7 +5,8 @@
 // resubscribes every topic it was subscribed to, by itself. The cursor it resubscribes from is
 // options.resumeCursor(topic, storeId) when given, otherwise the highest of the last subscribe cursor
 // and every seq acked through this client (acks mean "durably stored", so that is a safe cursor).
-// Callers must not resubscribe on 'open' themselves. CLOSING REPLACED and AUTH_FAILED stop reconnecting.
+// After a reconnect 'open' fires once that is done; callers must not resubscribe on 'open' themselves.
+// CLOSING REPLACED and AUTH_FAILED stop reconnecting.
 import WebSocket from 'ws';
 import { encodeFrame, decodeRelayFrame } from '../../shared/codec.js';
 import { CloseReason, FrameType } from '../../shared/frames.js';
@@ -303,23 +304,32 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       this.#acks.reset();
       for (const s of this.#topics.values()) s.cursor = 0;
     }
-    if (reconnected) this.#restoreTopics(storeId);
     this.#acks.flush();
     this.#settleConnect(ok({ storeId, deviceKey: this.deviceKey }));
-    this.emit('open', { storeId, deviceKey: this.deviceKey, reconnected, storeChanged });
+    const opened = { storeId, deviceKey: this.deviceKey, reconnected, storeChanged };
+    if (!reconnected) return this.emit('open', opened);
+    // 'open' waits for the topics to be restored, so requests made on it find their capability proven.
+    const ws = this.#ws;
+    void this.#restoreTopics(storeId).then(() => {
+      if (ws === this.#ws && this.#state === 'open') this.emit('open', opened);
+    });
   }
 
-  /** Re-proves and resubscribes on a new socket; failures surface as 'error' events with their topic. */
-  #restoreTopics(storeId: StoreId): void {
-    const report = (topic: TopicId) => (r: Result<unknown, RequestErrorCode>) => {
+  /** Re-proves then resubscribes each topic on a new socket (in that order: the relay may handle
+   *  pipelined requests concurrently); failures surface as 'error' events with their topic. */
+  async #restoreTopics(storeId: StoreId): Promise<void> {
+    const failed = (topic: TopicId, r: Result<unknown, RequestErrorCode>): boolean => {
       if (!r.ok) this.emit('error', { code: r.code, message: `restoring topic after reconnect: ${r.message}`, topic, reqId: 0 });
+      return !r.ok;
     };
-    for (const s of this.#topics.values()) {
-      if (s.capability !== null) void this.openTopic(s.capability, s.flags).then(report(s.topic));
-      if (!s.subscribed) continue;
-      const cursor = this.#o.resumeCursor?.(s.topic, storeId) ?? s.cursor;
-      void this.subscribe(s.topic, cursor).then(report(s.topic));
-    }
+    await Promise.all(
+      [...this.#topics.values()].map(async (s) => {
+        if (s.capability !== null && failed(s.topic, await this.openTopic(s.capability, s.flags))) return;
+        if (!s.subscribed) return;
+        const cursor = this.#o.resumeCursor?.(s.topic, storeId) ?? s.cursor;
+        failed(s.topic, await this.subscribe(s.topic, cursor));
+      }),
+    );
   }
 
   #onClose(ws: WebSocket, code: number, reason: string): void {

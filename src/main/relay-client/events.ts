@@ -14,7 +14,7 @@ import type { DeviceKey, StoreId, TopicId } from '../../shared/ids.js';
 import type { RequestErrorCode } from './pending-requests.js';
 
 export type RelayClientEvents = {
-  /** Authenticated (again, when reconnected). storeChanged: the relay's store id differs from the last one,
+  /** Authenticated; after a reconnect, only once every topic was re-proven and resubscribed. storeChanged: the relay's store id differs from the last one,
    *  so cursors kept for the old store mean nothing (the client resubscribed from 0). */
   open: { storeId: StoreId; deviceKey: DeviceKey; reconnected: boolean; storeChanged: boolean };
   /** The socket closed; willReconnect tells whether a retry is scheduled (after delayMs). */
