@@ -1,0 +1,35 @@
+// Child process for sqlite-durability.test.ts: appends batches to the relay SQLite store forever,
+// printing each seq once its commit has resolved, until the test SIGKILLs it mid-burst.
+//
+// It runs the TypeScript source directly: Node 22.18+ strips types by default, and the hook below
+// maps the sources' NodeNext-style `./x.js` imports to the `./x.ts` files that exist (dist/ may not
+// be built when tests run, and neither tsx nor a loader package is installed).
+import { registerHooks } from 'node:module';
+
+registerHooks({
+  resolve(specifier, context, nextResolve) {
+    try {
+      return nextResolve(specifier, context);
+    } catch (error) {
+      if (!/^\.\.?\//.test(specifier) || !specifier.endsWith('.js')) throw error;
+      return nextResolve(`${specifier.slice(0, -3)}.ts`, context);
+    }
+  },
+});
+
+const { openSqliteStore } = await import('./sqlite.ts');
+
+const [path, batchArg] = process.argv.slice(2);
+const batchSize = Number(batchArg ?? 100);
+const store = await openSqliteStore({ path });
+const topic = new Uint8Array(32).fill(1);
+const sender = new Uint8Array(32).fill(2);
+await store.createTopic(topic, new Uint8Array(32).fill(3), 0);
+process.stdout.write('ready\n');
+
+for (let n = 0; ; n++) {
+  const batch = Array.from({ length: batchSize }, (_, i) => ({ topic, sender, createdAt: Date.now(), payload: new Uint8Array(64 + ((n + i) % 200)).fill(i & 0xff) }));
+  const seqs = await store.append(batch);
+  // Pipes are synchronous on Linux, so a seq is in the parent's pipe before the next commit starts.
+  process.stdout.write(`${seqs.join('\n')}\n`);
+}
