@@ -33,85 +33,96 @@ export type CairnConnector = {
 
 const ERROR_NAMES = new Map<number, string>(Object.entries(RelayErrorCode).map(([name, code]) => [code, name]));
 
-function cairnPeer(
-  ws: WebSocket,
-  sodium: Sodium,
-  device: SignKeyPair,
-  cap: TopicCapability,
-  register: DeviceKey[] | null,
-  id: number,
-  payloadBytes: number,
-  onDelivery: DeliveryListener,
-  onError: (code: number) => void,
-  ackStates: Set<AckState>,
-): Promise<Peer> {
+type PeerContext = {
+  sodium: Sodium;
+  payloadBytes: number;
+  onDelivery: DeliveryListener;
+  onError: (code: number) => void;
+  ackStates: Set<AckState>;
+};
+
+async function cairnPeer(url: string, ctx: PeerContext, device: SignKeyPair, cap: TopicCapability, register: DeviceKey[] | null, id: number): Promise<Peer> {
+  const { sodium, onDelivery, onError } = ctx;
   const deviceKey = device.publicKey as DeviceKey;
-  const ack: AckState = { ws, topic: cap.topic, received: 0, acked: 0 };
   const info: PayloadInfo = { msgId: 0, sentAt: 0, publisher: 0 };
-  const send = (frame: Parameters<typeof encodeFrame>[0]): void => ws.send(encodeFrame(frame));
+  let ack: AckState | null = null;
+  let received = 0;
+  let ready = false;
+  let nonce: Uint8Array | null = null;
+  let settle: { resolve(): void; reject(e: Error): void } | null = null;
+  const readyOnce = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  readyOnce.catch(() => {}); // awaited below once the socket is open; a failure before that must not go unhandled
+  const fail = (ws: WebSocket, why: string): void => {
+    ws.terminate();
+    settle?.reject(new Error(`cairn peer ${id}: ${why}`));
+  };
+  const send = (ws: WebSocket, frame: Parameters<typeof encodeFrame>[0]): void => ws.send(encodeFrame(frame));
+
+  const handle = (ws: WebSocket, frame: RelayFrame): void => {
+    switch (frame.type) {
+      case FrameType.Update:
+        if (ack !== null && frame.seq > ack.received) ack.received = frame.seq;
+        else if (frame.seq > received) received = frame.seq;
+        if (readPayloadAt(frame.payload, 0, info)) onDelivery(info);
+        return;
+      case FrameType.Challenge:
+        nonce = frame.nonce.slice();
+        send(ws, { type: FrameType.Auth, deviceKey, signature: signAuth(sodium, device.secretKey, nonce) });
+        return;
+      case FrameType.AuthOk:
+        if (nonce === null) return fail(ws, 'AUTH_OK before CHALLENGE');
+        send(ws, { type: FrameType.OpenTopic, reqId: REQ_OPEN, capability: cap.capability, flags: 0, signature: signTopicProof(sodium, cap.secretKey, nonce, deviceKey, cap.capability) });
+        return;
+      case FrameType.Ok:
+        if (frame.reqId === REQ_OPEN && register !== null) send(ws, { type: FrameType.Register, reqId: REQ_REGISTER, topic: cap.topic, devices: register });
+        else if (frame.reqId === REQ_OPEN || frame.reqId === REQ_REGISTER) send(ws, { type: FrameType.Subscribe, reqId: REQ_SUBSCRIBE, topic: cap.topic, cursor: 0 });
+        return;
+      case FrameType.CaughtUp:
+        if (ready) return;
+        ready = true;
+        ack = { ws, topic: cap.topic, received, acked: 0 };
+        ctx.ackStates.add(ack);
+        settle?.resolve();
+        return;
+      case FrameType.Error:
+        if (!ready) return fail(ws, `ERROR ${ERROR_NAMES.get(frame.code) ?? frame.code}: ${frame.message}`);
+        onError(frame.code);
+        return;
+      case FrameType.Closing:
+        if (!ready) return fail(ws, `CLOSING ${frame.reason}: ${frame.message}`);
+        onError(-2);
+        return;
+      default:
+        return; // PUBLISHED, ACKED, DELIVERED, GAP: nothing for the bench to do.
+    }
+  };
+
+  const ws = await openSocket(url, (socket, data) => {
+    const decoded = decodeRelayFrame(data);
+    if (decoded.ok) handle(socket, decoded.value);
+    else if (!ready) fail(socket, `undecodable frame: ${decoded.code}`);
+    else onError(-1);
+  });
+  ws.once('close', (code: number, reason: Buffer) => {
+    if (!ready) fail(ws, `socket closed during setup (${code} ${reason.toString()})`);
+  });
+  const timer = setTimeout(() => fail(ws, 'setup timed out'), SETUP_TIMEOUT_MS);
+  try {
+    await readyOnce;
+  } finally {
+    clearTimeout(timer);
+  }
   let reqId = 100;
-  const peer: Peer = {
+  return {
     id,
     publish(msgId) {
-      send({ type: FrameType.Publish, reqId: reqId++, topic: cap.topic, payload: makePayload(payloadBytes, msgId, id, nowMs()) });
+      send(ws, { type: FrameType.Publish, reqId: reqId++, topic: cap.topic, payload: makePayload(ctx.payloadBytes, msgId, id, nowMs()) });
     },
     close() {
-      ackStates.delete(ack);
+      if (ack !== null) ctx.ackStates.delete(ack);
       ws.terminate();
     },
   };
-  return new Promise((resolve, reject) => {
-    let ready = false;
-    const timer = setTimeout(() => reject(new Error(`cairn peer ${id}: setup timed out`)), SETUP_TIMEOUT_MS);
-    const fail = (why: string): void => {
-      clearTimeout(timer);
-      ws.terminate();
-      reject(new Error(`cairn peer ${id}: ${why}`));
-    };
-    let nonce: Uint8Array | null = null;
-    const handle = (frame: RelayFrame): void => {
-      switch (frame.type) {
-        case FrameType.Update:
-          if (frame.seq > ack.received) ack.received = frame.seq;
-          if (readPayloadAt(frame.payload, 0, info)) onDelivery(info);
-          return;
-        case FrameType.Challenge:
-          nonce = frame.nonce.slice();
-          send({ type: FrameType.Auth, deviceKey, signature: signAuth(sodium, device.secretKey, nonce) });
-          return;
-        case FrameType.AuthOk:
-          if (nonce === null) return fail('AUTH_OK before CHALLENGE');
-          send({ type: FrameType.OpenTopic, reqId: REQ_OPEN, capability: cap.capability, flags: 0, signature: signTopicProof(sodium, cap.secretKey, nonce, deviceKey, cap.capability) });
-          return;
-        case FrameType.Ok:
-          if (frame.reqId === REQ_OPEN && register !== null) send({ type: FrameType.Register, reqId: REQ_REGISTER, topic: cap.topic, devices: register });
-          else if (frame.reqId === REQ_OPEN || frame.reqId === REQ_REGISTER) send({ type: FrameType.Subscribe, reqId: REQ_SUBSCRIBE, topic: cap.topic, cursor: 0 });
-          return;
-        case FrameType.CaughtUp:
-          if (ready) return;
-          ready = true;
-          ackStates.add(ack);
-          clearTimeout(timer);
-          resolve(peer);
-          return;
-        case FrameType.Error:
-          if (!ready) return fail(`ERROR ${ERROR_NAMES.get(frame.code) ?? frame.code}: ${frame.message}`);
-          onError(frame.code);
-          return;
-        default:
-          return; // PUBLISHED, ACKED, DELIVERED, GAP: nothing for the bench to do.
-      }
-    };
-    ws.on('message', (data: Buffer) => {
-      const decoded = decodeRelayFrame(data);
-      if (decoded.ok) handle(decoded.value);
-      else if (!ready) fail(`undecodable frame: ${decoded.code}`);
-      else onError(-1);
-    });
-    ws.once('close', () => {
-      if (!ready) fail('socket closed during setup');
-    });
-  });
 }
 
 /** One connector per load generator: it owns the ack flusher shared by all Cairn peers. */
@@ -132,8 +143,8 @@ export function createCairnConnector(sodium: Sodium): CairnConnector {
   const connectRoom: ConnectRoom = async (spec: RoomSpec, onDelivery) => {
     const cap = deriveCapability(sodium, randomBytes(32)); // a fresh chat key per room
     const devices = Array.from({ length: spec.devices }, () => sodium.signSeedKeypair(randomBytes(32)));
-    const connect = async (i: number, register: DeviceKey[] | null): Promise<Peer> =>
-      cairnPeer(await openSocket(spec.url), sodium, devices[i]!, cap, register, spec.firstId + i, spec.payloadBytes, onDelivery, onError, ackStates);
+    const ctx: PeerContext = { sodium, payloadBytes: spec.payloadBytes, onDelivery, onError, ackStates };
+    const connect = (i: number, register: DeviceKey[] | null): Promise<Peer> => cairnPeer(spec.url, ctx, devices[i]!, cap, register, spec.firstId + i);
     // The creator opens the topic and registers every device of the room before anyone subscribes.
     const creator = await connect(0, devices.map((d) => d.publicKey as DeviceKey));
     const others = await inBatches(spec.devices - 1, 16, (i) => connect(i + 1, null));

@@ -87,10 +87,12 @@ export async function runLatency(rooms: readonly Peer[][], tracker: Tracker, cmd
     clearInterval(sweeper);
     tracker.setLatencyWindow(null);
   }
-  const [p50, p99, max] = percentiles(window.samples, window.count, [50, 99, 100]);
+  const [p50, p90, p99, p999, max] = percentiles(window.samples, window.count, [50, 90, 99, 99.9, 100]);
   return {
     p50: p50!,
+    p90: p90!,
     p99: p99!,
+    p999: p999!,
     max: max!,
     samples: window.count,
     offeredDeliveriesPerSecond: cmd.deliveriesPerSecond,

@@ -20,10 +20,12 @@ export type ConnectRoom = (spec: RoomSpec, onDelivery: DeliveryListener) => Prom
 
 const CONNECT_TIMEOUT_MS = 15_000;
 
-/** Opens a client socket without compression (no server here negotiates it either). */
-export function openSocket(url: string): Promise<WebSocket> {
+/** Opens a client socket without compression (no server here negotiates it either). onMessage is attached
+ *  at once: a server's first frame can arrive in the same packet as the handshake, before 'open' resolves. */
+export function openSocket(url: string, onMessage: (ws: WebSocket, data: Buffer) => void): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { perMessageDeflate: false });
+    ws.on('message', (data: Buffer) => onMessage(ws, data));
     const timer = setTimeout(() => {
       ws.terminate();
       reject(new Error(`connect timeout: ${url}`));

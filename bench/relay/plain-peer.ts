@@ -1,13 +1,12 @@
 // Peer for the plain forwarder: raw binary payloads, room taken from the URL path.
-import type WebSocket from 'ws';
 import { makePayload, nowMs, readPayloadAt } from './payload.js';
 import type { PayloadInfo } from './payload.js';
 import { inBatches, openSocket, roomPath } from './peer.js';
 import type { ConnectRoom, DeliveryListener, Peer, RoomSpec } from './peer.js';
 
-function plainPeer(ws: WebSocket, id: number, payloadBytes: number, onDelivery: DeliveryListener): Peer {
+async function plainPeer(url: string, id: number, payloadBytes: number, onDelivery: DeliveryListener): Promise<Peer> {
   const info: PayloadInfo = { msgId: 0, sentAt: 0, publisher: 0 };
-  ws.on('message', (data: Buffer) => {
+  const ws = await openSocket(url, (_ws, data) => {
     if (readPayloadAt(data, 0, info) && info.publisher !== id) onDelivery(info);
   });
   return {
@@ -23,5 +22,5 @@ function plainPeer(ws: WebSocket, id: number, payloadBytes: number, onDelivery: 
 
 export const connectPlainRoom: ConnectRoom = async (spec: RoomSpec, onDelivery) => {
   const url = spec.url + roomPath(spec.room);
-  return inBatches(spec.devices, 16, async (i) => plainPeer(await openSocket(url), spec.firstId + i, spec.payloadBytes, onDelivery));
+  return inBatches(spec.devices, 16, (i) => plainPeer(url, spec.firstId + i, spec.payloadBytes, onDelivery));
 };

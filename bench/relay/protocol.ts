@@ -23,7 +23,9 @@ export type SetupResult = { connected: number; setupMs: number };
 export type ThroughputResult = { deliveriesPerSecond: number; messagesPerSecond: number; lostMessages: number };
 export type LatencyResult = {
   p50: number;
+  p90: number;
   p99: number;
+  p999: number;
   max: number;
   samples: number;
   offeredDeliveriesPerSecond: number;

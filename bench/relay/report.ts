@@ -13,6 +13,8 @@ export type WorkloadRun = {
   /** CPU use of the server and of the load generator during the throughput run, in % of one core. */
   serverCpuPercent: number;
   loadgenCpuPercent: number;
+  /** CPU used by every other process of the machine meanwhile (other work on a shared machine), % of one core. */
+  otherCpuPercent: number;
   cairnErrors: Record<string, number>;
 };
 
@@ -24,6 +26,7 @@ export type Summary = {
   p99: Record<string, Partial<Record<ServerKind, number>>>;
   serverCpu: Record<string, Partial<Record<ServerKind, number>>>;
   loadgenCpu: Record<string, Partial<Record<ServerKind, number>>>;
+  otherCpu: Record<string, Partial<Record<ServerKind, number>>>;
   lost: Record<string, Partial<Record<ServerKind, number>>>;
   idleBytesPerConnection: Partial<Record<ServerKind, number>>;
 };
@@ -39,6 +42,7 @@ export function summarize(servers: readonly ServerKind[], workloads: readonly st
     p99: pick((r) => r.latency.p99),
     serverCpu: pick((r) => r.serverCpuPercent),
     loadgenCpu: pick((r) => r.loadgenCpuPercent),
+    otherCpu: pick((r) => r.otherCpuPercent),
     lost: pick((r) => r.throughput.lostMessages + r.latency.lostMessages),
     idleBytesPerConnection: Object.fromEntries(servers.map((s) => [s, median(idle.filter((r) => r.server === s).map((r) => r.bytesPerConnection))])),
   };
@@ -88,10 +92,10 @@ export function markdownTable(servers: readonly ServerKind[], workloads: readonl
 
 /** Whether the numbers can be trusted: CPU of server and load generator during saturation, and losses. */
 export function sanityTable(servers: readonly ServerKind[], workloads: readonly string[], summary: Summary): string {
-  const header = ['during the throughput runs', ...workloads.flatMap((w) => [`${w} server CPU %`, `${w} load-gen CPU %`, `${w} lost msgs`])];
+  const header = ['CPU % during throughput, lost msgs', ...workloads.flatMap((w) => [`${w} server`, `${w} load-gen`, `${w} others`, `${w} lost`])];
   const lines = [`| ${header.join(' | ')} |`, `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`];
   for (const s of servers) {
-    const cells = workloads.flatMap((w) => [num(summary.serverCpu[w]?.[s]), num(summary.loadgenCpu[w]?.[s]), num(summary.lost[w]?.[s])]);
+    const cells = workloads.flatMap((w) => [num(summary.serverCpu[w]?.[s]), num(summary.loadgenCpu[w]?.[s]), num(summary.otherCpu[w]?.[s]), num(summary.lost[w]?.[s])]);
     lines.push(`| ${[SERVER_LABELS[s], ...cells].join(' | ')} |`);
   }
   return lines.join('\n');

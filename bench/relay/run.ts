@@ -25,7 +25,9 @@ const MEASURE_MS = Number(env.BENCH_MEASURE_MS ?? 5000);
 const VALUE_BYTES = 100;
 const LATENCY_RATE = 20_000;
 const IDLE_CONNECTIONS = 1000;
-const TOTAL_DEADLINE_MS = 20 * 60_000;
+const TOTAL_DEADLINE_MS = 13 * 60_000;
+/** Total time the bench may spend waiting for other processes to go quiet before runs. */
+const QUIET_BUDGET_MS = 3 * 60_000;
 const WORKLOADS: Workload[] = [
   { name: '100x10', rooms: 100, devicesPerRoom: 10 },
   { name: '1x1000', rooms: 1, devicesPerRoom: 1000 },
@@ -80,6 +82,29 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** Busy CPU seconds of the whole machine (all cores), from /proc/stat. */
+function machineBusySeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
+}
+
+/** Waits (bounded) until the rest of the machine is nearly idle, so other work skews the next run less. */
+async function awaitQuiet(budget: { msLeft: number }): Promise<number> {
+  const QUIET_CORES = 0.25;
+  const MAX_WAIT_MS = 30_000;
+  const started = performance.now();
+  let busy = Number.POSITIVE_INFINITY;
+  while (budget.msLeft > 0 && performance.now() - started < MAX_WAIT_MS) {
+    const b0 = machineBusySeconds();
+    await sleep(1000);
+    busy = machineBusySeconds() - b0;
+    if (busy < QUIET_CORES) break;
+    budget.msLeft -= 1000;
+  }
+  return busy;
+}
+
 function tasksetWorks(): boolean {
   return env.BENCH_PIN !== '0' && existsSync('/usr/bin/taskset') && cpus().length >= 2;
 }
@@ -101,6 +126,9 @@ async function withServer<T>(kind: ServerKind, bench: Bench, body: (server: Serv
   const loadgen = startLoadgen(bench);
   try {
     return await body(server, loadgen);
+  } catch (error) {
+    const exited = server.exited() ? ' (the server process had exited)' : '';
+    throw new Error(`${SERVER_LABELS[kind]}${exited}: ${error instanceof Error ? error.message : String(error)}\n--- server stderr ---\n${server.stderrTail()}`, { cause: error });
   } finally {
     await killChild(loadgen.child);
     await server.stop();
@@ -125,14 +153,18 @@ async function workloadRun(bench: Bench, kind: ServerKind, workload: Workload, r
     const saturation = SATURATION[workload.name]!;
     const s0 = cpuSeconds(server.pid);
     const l0 = cpuSeconds(loadgen.child.pid!);
+    const o0 = cpuSeconds(process.pid);
+    const m0 = machineBusySeconds();
     const t0 = performance.now();
     const throughput = await loadgen.request<ThroughputResult>({ cmd: 'throughput', ...saturation, warmupMs: WARMUP_MS, measureMs: MEASURE_MS });
     const wall = (performance.now() - t0) / 1000;
     const serverCpuPercent = ((cpuSeconds(server.pid) - s0) / wall) * 100;
     const loadgenCpuPercent = ((cpuSeconds(loadgen.child.pid!) - l0) / wall) * 100;
+    const ownCpu = serverCpuPercent + loadgenCpuPercent + ((cpuSeconds(process.pid) - o0) / wall) * 100;
+    const otherCpuPercent = Math.max(0, ((machineBusySeconds() - m0) / wall) * 100 - ownCpu);
     const latency = await loadgen.request<LatencyResult>({ cmd: 'latency', deliveriesPerSecond: LATENCY_RATE, warmupMs: WARMUP_MS, measureMs: MEASURE_MS });
     const down = await loadgen.request<{ errors: Record<string, number> }>({ cmd: 'teardown' });
-    return { rep, server: kind, workload: workload.name, connectMs: setup.setupMs, throughput, latency, serverCpuPercent, loadgenCpuPercent, cairnErrors: down.errors };
+    return { rep, server: kind, workload: workload.name, connectMs: setup.setupMs, throughput, latency, serverCpuPercent, loadgenCpuPercent, otherCpuPercent, cairnErrors: down.errors };
   });
 }
 
@@ -172,19 +204,26 @@ async function main(): Promise<void> {
   const runs: WorkloadRun[] = [];
   const idle: IdleRun[] = [];
   const overTime = (): boolean => performance.now() - started > TOTAL_DEADLINE_MS;
+  const quietBudget = { msLeft: QUIET_BUDGET_MS };
+  const quiet = async (): Promise<void> => {
+    const busy = await awaitQuiet(quietBudget);
+    if (busy >= 0.25) log(`  (machine busy: ${(busy * 100).toFixed(0)}% of a core used by other processes before this run)`);
+  };
   for (let rep = 1; rep <= REPS && !overTime(); rep++) {
     for (const kind of servers) {
       for (const workload of workloads) {
         if (overTime()) break;
+        await quiet();
         const run = await workloadRun(bench, kind, workload, rep);
         runs.push(run);
         const errors = Object.keys(run.cairnErrors).length > 0 ? ` errors ${JSON.stringify(run.cairnErrors)}` : '';
         log(
-          `[${rep}/${REPS}] ${kind} ${workload.name}: ${Math.round(run.throughput.deliveriesPerSecond)} deliveries/s (server ${run.serverCpuPercent.toFixed(0)}% cpu, load-gen ${run.loadgenCpuPercent.toFixed(0)}%), ` +
+          `[${rep}/${REPS}] ${kind} ${workload.name}: ${Math.round(run.throughput.deliveriesPerSecond)} deliveries/s (cpu: server ${run.serverCpuPercent.toFixed(0)}%, load-gen ${run.loadgenCpuPercent.toFixed(0)}%, others ${run.otherCpuPercent.toFixed(0)}%), ` +
             `p50 ${run.latency.p50.toFixed(2)} ms p99 ${run.latency.p99.toFixed(2)} ms at ${Math.round(run.latency.achievedDeliveriesPerSecond)}/s, lost ${run.throughput.lostMessages + run.latency.lostMessages}${errors}`,
         );
       }
       if (overTime()) break;
+      await quiet();
       const r = await idleRun(bench, kind, rep);
       idle.push(r);
       log(`[${rep}/${REPS}] ${kind} idle: ${(r.bytesPerConnection / 1024).toFixed(1)} KB per connection`);

@@ -13,6 +13,9 @@ export type ServerHandle = {
   /** Full GC in the server (through the preloaded gc-hook), then resolves. */
   gc(): Promise<void>;
   stop(): Promise<void>;
+  /** The last few KB the server wrote to stderr (its logs), for error reports. */
+  stderrTail(): string;
+  exited(): boolean;
 };
 
 export type SpawnSpec = {
@@ -99,5 +102,7 @@ export async function startServer(name: string, spec: Omit<SpawnSpec, 'nodeFlags
         child.send('bench:gc');
       }),
     stop: () => killChild(child),
+    stderrTail: () => stderrTail.join('').slice(-4000),
+    exited: () => child.exitCode !== null || child.signalCode !== null,
   };
 }
