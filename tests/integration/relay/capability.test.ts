@@ -107,6 +107,22 @@ describe('topic capability', () => {
   });
 });
 
+describe('pipelined requests', () => {
+  it('handles one socket\'s frames in order: PUBLISH and SUBSCRIBE sent right after OPEN_TOPIC, without waiting, succeed', async () => {
+    const relay = await useRelay();
+    const device = makeDevice(sodium);
+    const raw = await useRawSocket(relay.url);
+    raw.send(authFrame(sodium, device, raw.challenge.nonce));
+    await raw.waitFrame(isType(FrameType.AuthOk));
+    const cap = makeTopic(sodium);
+    raw.send(openTopicFrame(sodium, device, raw.challenge.nonce, cap, 1));
+    raw.send({ type: FrameType.Publish, reqId: 2, topic: cap.topic, payload: payloadOf('pipelined') });
+    raw.send({ type: FrameType.Subscribe, reqId: 3, topic: cap.topic, cursor: 0 });
+    const replies = await Promise.all([1, 2, 3].map((reqId) => raw.waitFrame((f) => 'reqId' in f && f.reqId === reqId)));
+    expect(replies.map((f) => f.type)).toEqual([FrameType.Ok, FrameType.Published, FrameType.Ok]);
+  });
+});
+
 describe('inbox topics (OpenPublish)', () => {
   it('take publishes from any authenticated device, but only capability holders read or register', async () => {
     const relay = await useRelay();

@@ -66,6 +66,17 @@ describe('topic quota', () => {
     expect(must(await a.client.publish(cap.topic, payloadOf('small', 50)))).toBe(5);
   });
 
+  it('does not keep updates when the publisher is the only registered device (it counts as having acked them)', async () => {
+    const relay = await useRelay({ args: ARGS });
+    const a = await useClient(relay.url, sodium);
+    const cap = makeTopic(sodium);
+    must(await a.client.openTopic(cap));
+    must(await a.client.register(cap.topic, [a.device.publicKey]));
+    // Far more than the quota in total: each update is held by every registered device once published.
+    for (let i = 1; i <= 8; i++) must(await a.client.publish(cap.topic, payloadOf(`note ${i}`, 1000)), `publish ${i}`);
+    await waitFor(async () => (await relay.stats()).storedUpdates === 0, { timeoutMs: 2_000, message: 'nothing stored' });
+  });
+
   it('answers QUOTA for an update larger than the whole quota, even with a device it could evict', async () => {
     const relay = await useRelay({ args: ARGS });
     const a = await useClient(relay.url, sodium);
