@@ -85,7 +85,7 @@ export function createMessageStore(db: ClientDb): MessageStore {
     latest: db.prepare<[string, number, number], Raw>(
       `SELECT ${COLS} FROM messages m WHERE m.chat = ? AND (? OR m.deleted = 0) ORDER BY m.sent_at DESC, m.id DESC LIMIT ?`,
     ),
-    before: db.prepare<[string, number, number, string, number, number], Raw>(
+    before: db.prepare<[string, number, string, number, number], Raw>(
       `SELECT ${COLS} FROM messages m WHERE m.chat = ? AND (m.sent_at, m.id) < (?, ?) AND (? OR m.deleted = 0) ORDER BY m.sent_at DESC, m.id DESC LIMIT ?`,
     ),
     search: db.prepare<[string, string | null, string | null, number], Raw & { rank: number }>(
