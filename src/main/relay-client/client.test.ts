@@ -132,25 +132,33 @@ describe('RelayClient against a fake relay', () => {
     expect(await c.publish(randomBytes(32) as never, new Uint8Array([1]))).toMatchObject({ ok: false, code: 'NOT_CONNECTED' });
   });
 
-  it('reconnects, re-proves its topics and resubscribes from the highest acked seq', async () => {
+  it('reconnects, re-proves its topics, resubscribes from the highest acked seq, then sends waiting acks', async () => {
     const relay = await fakeRelay(sodium, (conn, f) => {
       if (f.type === FrameType.OpenTopic) conn.send({ type: FrameType.Ok, reqId: f.reqId, topic: sodium.hash(f.capability, 32) as never });
       if (f.type === FrameType.Subscribe) conn.send({ type: FrameType.Ok, reqId: f.reqId, topic: f.topic });
     });
     cleanups.push(relay.close);
-    const c = client({ reconnect: { baseMs: 5, maxMs: 20 }, ackDelayMs: 0 });
+    // The first retry waits at least 50 ms (random() pinned high), so the ack below lands while offline.
+    const c = client({ reconnect: { baseMs: 100, maxMs: 100 }, ackDelayMs: 0, random: () => 0.5 });
     const opens: boolean[] = [];
+    const closes: number[] = [];
     c.on('open', (e) => opens.push(e.reconnected));
+    c.on('close', (e) => closes.push(e.code));
     await c.connect(relay.url);
     const cap = deriveCapability(sodium, randomBytes(32));
     await c.openTopic(cap);
     expect((await c.subscribe(cap.topic, 3)).ok).toBe(true);
     c.ack(cap.topic, 9);
+    await until(() => relay.conns[0]!.frames.some((f) => f.type === FrameType.Ack));
     relay.conns[0]!.ws.terminate();
-    const second = await until(() => relay.conns[1]?.frames.some((f) => f.type === FrameType.Subscribe) && relay.conns[1]);
-    const kinds = second.frames.map((f) => f.type);
-    expect(kinds.slice(0, 3)).toEqual([FrameType.Auth, FrameType.OpenTopic, FrameType.Subscribe]);
-    expect(second.frames[2]).toMatchObject({ topic: cap.topic, cursor: 9 });
+    await until(() => closes.length === 1);
+    expect(c.isOpen).toBe(false);
+    c.ack(cap.topic, 12); // no socket: it waits, and must not reach the relay before the topic is proven again
+    const second = await until(() => relay.conns[1]?.frames.some((f) => f.type === FrameType.Ack) && relay.conns[1]);
+    expect(second.frames.map((f) => f.type)).toEqual([FrameType.Auth, FrameType.OpenTopic, FrameType.Subscribe, FrameType.Ack]);
+    expect(second.frames[2]).toMatchObject({ topic: cap.topic, cursor: 12 });
+    expect(second.frames[3]).toMatchObject({ topic: cap.topic, seq: 12 });
+    await until(() => opens.length === 2);
     expect(opens).toEqual([false, true]);
   });
 

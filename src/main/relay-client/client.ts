@@ -16,7 +16,6 @@ import { bytesEqual, toHex } from '../../shared/ids.js';
 import { MAX_FRAME_BYTES } from '../../shared/limits.js';
 import { err, ok } from '../../shared/result.js';
 import type { Result } from '../../shared/result.js';
-import type { Sodium } from '../../shared/crypto/sodium.js';
 import { AckCoalescer, realTimers } from './ack-coalescer.js';
 import type { Timers } from './ack-coalescer.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
@@ -27,29 +26,9 @@ import { PendingRequests, relayErrorName } from './pending-requests.js';
 import type { ReplyFrame, RequestErrorCode } from './pending-requests.js';
 import { signAuth, signTopicProof } from '../../shared/crypto/capability.js';
 import type { TopicCapability } from '../../shared/crypto/capability.js';
+import type { ConnectErrorCode, RelayClientOptions, Session } from './options.js';
 
-/** The device's Ed25519 key pair: the relay attests publicKey as the sender of everything it publishes. */
-export type DeviceIdentity = { publicKey: DeviceKey; secretKey: Uint8Array };
-
-export type RelayClientOptions = {
-  sodium: Sodium;
-  device: DeviceIdentity;
-  /** false: never reconnect. Default: reconnect with DEFAULT_BACKOFF. */
-  reconnect?: false | Partial<BackoffOptions>;
-  /** How long acks are coalesced before one ACK per topic leaves (default 20 ms; 0 sends each at once). */
-  ackDelayMs?: number;
-  /** A request without a reply after this long resolves TIMEOUT (default 30 s; 0 waits forever). */
-  requestTimeoutMs?: number;
-  /** Largest relay frame accepted (default 4 × MAX_FRAME_BYTES: an UPDATE is a publish plus its header). */
-  maxIncomingFrameBytes?: number;
-  /** Cursor to resubscribe from after a reconnect (see the file comment). */
-  resumeCursor?: (topic: TopicId, storeId: StoreId) => number;
-  random?: () => number;
-  timers?: Timers;
-};
-
-export type ConnectErrorCode = 'CONNECT_FAILED' | 'AUTH_FAILED' | 'REPLACED' | 'CLOSED';
-export type Session = { storeId: StoreId; deviceKey: DeviceKey };
+export type { ConnectErrorCode, DeviceIdentity, RelayClientOptions, Session } from './options.js';
 
 type TopicState = { topic: TopicId; capability: TopicCapability | null; flags: number; subscribed: boolean; cursor: number };
 type State = 'idle' | 'connecting' | 'open' | 'stopped';
@@ -71,6 +50,8 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   #storeId: StoreId | null = null;
   #attempt = 0;
   #everOpened = false;
+  /** True between a reconnect's AUTH_OK and the end of re-proving its topics. */
+  #restoring = false;
   #reconnectTimer: unknown = null;
   #stopReason: ConnectErrorCode | null = null;
   #connectWaiter: ((r: Result<Session, ConnectErrorCode>) => void) | null = null;
@@ -81,7 +62,8 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     this.#backoff = options.reconnect === false ? null : { ...DEFAULT_BACKOFF, ...options.reconnect };
     this.#timers = options.timers ?? realTimers;
     this.#pending = new PendingRequests(options.requestTimeoutMs ?? 30_000, this.#timers);
-    this.#acks = new AckCoalescer((topic, seq) => this.#send({ type: FrameType.Ack, topic, seq }), options.ackDelayMs ?? 20, this.#timers);
+    const sendAck = (topic: TopicId, seq: number) => !this.#restoring && this.#send({ type: FrameType.Ack, topic, seq });
+    this.#acks = new AckCoalescer(sendAck, options.ackDelayMs ?? 20, this.#timers);
   }
 
   get deviceKey(): DeviceKey {
@@ -207,7 +189,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   #topic(topic: TopicId): TopicState {
     const key = toHex(topic);
     let s = this.#topics.get(key);
-    if (s === undefined) this.#topics.set(key, (s = { topic, capability: null, flags: 0, subscribed: false, cursor: 0 }));
+    if (s === undefined) this.#topics.set(key, (s = { topic: topic.slice() as TopicId, capability: null, flags: 0, subscribed: false, cursor: 0 }));
     return s;
   }
 
@@ -304,14 +286,17 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       this.#acks.reset();
       for (const s of this.#topics.values()) s.cursor = 0;
     }
-    this.#acks.flush();
     this.#settleConnect(ok({ storeId, deviceKey: this.deviceKey }));
     const opened = { storeId, deviceKey: this.deviceKey, reconnected, storeChanged };
     if (!reconnected) return this.emit('open', opened);
-    // 'open' waits for the topics to be restored, so requests made on it find their capability proven.
+    // Acks and 'open' wait until the topics are proven again: the relay refuses both without the capability.
     const ws = this.#ws;
+    this.#restoring = true;
     void this.#restoreTopics(storeId).then(() => {
-      if (ws === this.#ws && this.#state === 'open') this.emit('open', opened);
+      if (ws !== this.#ws || this.#state !== 'open') return;
+      this.#restoring = false;
+      this.#acks.flush();
+      this.emit('open', opened);
     });
   }
 
@@ -336,6 +321,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     if (ws !== this.#ws) return;
     this.#ws = null;
     this.#nonce = null;
+    this.#restoring = false;
     this.#pending.failAll(this.#state === 'stopped' ? 'CLOSED' : 'DISCONNECTED', `socket closed (${code}${reason ? ` ${reason}` : ''})`);
     if (this.#state !== 'stopped') this.#state = 'idle';
     this.#settleConnect(err(this.#stopReason ?? 'CONNECT_FAILED', `connection to ${this.#url} closed (${code}) before authentication`));
