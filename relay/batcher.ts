@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import { encodeUpdateFrame } from '../src/shared/codec.js';
 import { FrameType } from '../src/shared/frames.js';
+import { bytesEqual } from '../src/shared/ids.js';
 import type { DeviceKey, Seq, TopicId } from '../src/shared/ids.js';
 import type { RelaySettings } from './core.js';
 import { bytesKey, deliveredThreshold, takeDelivered } from './delivery.js';
@@ -180,7 +181,9 @@ export class Batcher {
     if (checkFloor === null) return;
     for (const topic of checkFloor) {
       try {
-        this.announceDelivered(topic, await store.cursorFloor(topic.id));
+        const floor = await store.cursorFloor(topic.id);
+        this.deleteOwnIfAlone(topic, floor);
+        this.announceDelivered(topic, floor);
       } catch (error) {
         this.deps.log.error({ err: error }, 'cursor floor failed');
       }
@@ -240,6 +243,15 @@ export class Batcher {
     }
     for (const [topic, floor] of floors) this.announceDelivered(topic, floor);
     for (const topic of shrunk) await this.refresh(topic);
+  }
+
+  /** A publisher that is the topic's only registered device counts as having its own updates, so they
+   *  wait for nobody: an ack that leaves its cursor where it is runs the store's deletion pass. */
+  private deleteOwnIfAlone(topic: TopicState, floor: CursorFloor): void {
+    if (topic.registered !== 1 || floor.minDevice === null) return;
+    for (const link of topic.publishers) {
+      if (bytesEqual(link.conn.device!, floor.minDevice)) return this.ack(link, 0, false);
+    }
   }
 
   /** DELIVERED to every online publisher whose pending seqs the floor now covers. */

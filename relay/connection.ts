@@ -29,6 +29,8 @@ export class Connection {
   deviceKey = '';
   /** Created on the first OPEN_TOPIC or inbox publish, so idle sockets stay small. */
   links: Map<string, TopicLink> | null = null;
+  /** Per topic key, the OPEN_TOPIC (or inbox load) in progress that later frames on the topic wait for. */
+  opening: Map<string, Promise<void>> | null = null;
   closed = false;
   private readonly bucket: TokenBucket;
   private authTimer: NodeJS.Timeout | null;

@@ -27,9 +27,41 @@ import { asBuffer } from './wire.js';
 const KNOWN_FLAGS = TopicFlags.OpenPublish;
 
 export function handleFrame(conn: Connection, frame: ClientFrame): void {
+  if (frame.type === FrameType.OpenTopic) {
+    const id = topicIdOf(conn.core.sodium, frame.capability);
+    const key = bytesKey(id);
+    return gated(conn, key, frame.reqId, () => openTopic(conn, frame, id, key));
+  }
+  // A frame sent right after OPEN_TOPIC (without waiting for OK) waits for it: one socket's frames on
+  // one topic are handled in the order they were sent.
+  const opening = conn.opening;
+  if (opening !== null && opening.size > 0 && 'topic' in frame) {
+    const wait = opening.get(bytesKey(frame.topic));
+    if (wait !== undefined) {
+      void wait.then(() => conn.closed || dispatch(conn, frame));
+      return;
+    }
+  }
+  dispatch(conn, frame);
+}
+
+/** Runs work after any earlier gated work on the same topic key; later frames on the key wait for it. */
+function gated(conn: Connection, key: string, reqId: number, work: () => Promise<void>): void {
+  const opening = (conn.opening ??= new Map());
+  const prior = opening.get(key);
+  const run = prior === undefined ? work() : prior.then(work);
+  const done: Promise<void> = run
+    .catch((error: unknown) => {
+      if (!conn.closed) conn.internal(reqId, null, error);
+    })
+    .then(() => {
+      if (opening.get(key) === done) opening.delete(key);
+    });
+  opening.set(key, done);
+}
+
+function dispatch(conn: Connection, frame: ClientFrame): void {
   switch (frame.type) {
-    case FrameType.OpenTopic:
-      return track(conn, frame.reqId, null, openTopic(conn, frame));
     case FrameType.Subscribe:
       return track(conn, frame.reqId, frame.topic, subscribe(conn, frame));
     case FrameType.Unsubscribe:
@@ -50,8 +82,9 @@ export function handleFrame(conn: Connection, frame: ClientFrame): void {
       return track(conn, frame.reqId, null, putRecord(conn, frame));
     case FrameType.GetRecord:
       return track(conn, frame.reqId, null, getRecord(conn, frame));
+    case FrameType.OpenTopic:
     case FrameType.Auth:
-      return; // connection.ts handles AUTH
+      return; // handled before dispatch
   }
 }
 
@@ -74,12 +107,11 @@ function tooManyTopics(conn: Connection, key: string): boolean {
   return conn.links?.has(key) !== true && conn.topicCount >= conn.core.settings.maxTopics;
 }
 
-async function openTopic(conn: Connection, f: OpenTopicFrame): Promise<void> {
+async function openTopic(conn: Connection, f: OpenTopicFrame, id: TopicId, key: string): Promise<void> {
   const { sodium, hub, settings } = conn.core;
+  if (conn.closed) return;
   if ((f.flags & ~KNOWN_FLAGS) !== 0) return conn.error(f.reqId, 'MALFORMED', null, `unknown topic flags ${f.flags}`);
   if (!verifyTopicProof(sodium, f.signature, conn.nonce, conn.device!, f.capability)) return conn.error(f.reqId, 'BAD_PROOF', null, 'topic proof does not verify');
-  const id = topicIdOf(sodium, f.capability);
-  const key = bytesKey(id);
   const limit = `at most ${settings.maxTopics} topics per connection`;
   if (tooManyTopics(conn, key)) return conn.error(f.reqId, 'TOO_MANY_TOPICS', id, limit);
   const topic = await hub.get(id, key, { capability: f.capability.slice() as typeof f.capability, flags: f.flags });
@@ -103,7 +135,9 @@ function publish(conn: Connection, f: PublishFrame): void {
   const key = bytesKey(f.topic);
   const link = conn.links?.get(key);
   if (link?.capable) conn.core.batcher.publish(link, f.reqId, f.payload, false);
-  else track(conn, f.reqId, f.topic, publishWithoutCapability(conn, f, key));
+  else if (conn.core.hub.topics.has(key)) track(conn, f.reqId, f.topic, publishWithoutCapability(conn, f, key));
+  // Loading the topic takes a store read: later frames on it wait, so publishes keep their order.
+  else gated(conn, key, f.reqId, () => publishWithoutCapability(conn, f, key));
 }
 
 /** Only open-publish topics (inboxes) take publishes from devices without the capability. */

@@ -1,7 +1,7 @@
 // The relay in-process on port 0 with the memory store, driven by a raw ws client and the codec.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFrame } from '../src/shared/codec.js';
-import { deriveCapability, signAuth, topicIdOf } from '../src/shared/crypto/capability.js';
+import { deriveCapability, signAuth, signTopicProof, topicIdOf } from '../src/shared/crypto/capability.js';
 import { randomBytes } from '../src/shared/crypto/sodium.js';
 import type { Sodium } from '../src/shared/crypto/sodium.js';
 import { CloseReason, FrameType, RecordKind, RelayErrorCode } from '../src/shared/frames.js';
@@ -94,6 +94,21 @@ describe('createRelay', () => {
     for (const reqId of [5, 6, 7]) expect(await other.c.reply(reqId)).toMatchObject({ type: FrameType.Error, code: RelayErrorCode.NO_CAPABILITY, topic: cap.topic });
     expect((await stats()).storedUpdates).toBe(0);
     expect(await c.open(sodium, d, cap, 4, 1)).toMatchObject({ type: FrameType.Error, code: RelayErrorCode.FLAGS_MISMATCH });
+  });
+
+  it('handles frames sent right after OPEN_TOPIC, without waiting for its OK, in order', async () => {
+    const { url } = await start();
+    const { d, c } = await device(url);
+    const cap = chat();
+    const signature = signTopicProof(sodium, cap.secretKey, c.nonce, d.key, cap.capability);
+    c.send({ type: FrameType.OpenTopic, reqId: 1, capability: cap.capability, flags: 0, signature });
+    c.send({ type: FrameType.Publish, reqId: 2, topic: cap.topic, payload: new Uint8Array([1]) });
+    c.send({ type: FrameType.Subscribe, reqId: 3, topic: cap.topic, cursor: 0 });
+    c.send({ type: FrameType.Publish, reqId: 4, topic: cap.topic, payload: new Uint8Array([2]) });
+    expect(await c.reply(1)).toMatchObject({ type: FrameType.Ok });
+    expect(await c.reply(2)).toMatchObject({ type: FrameType.Published, seq: 1 });
+    expect(await c.reply(3)).toMatchObject({ type: FrameType.Ok });
+    expect(await c.reply(4)).toMatchObject({ type: FrameType.Published, seq: 2 });
   });
 
   it('stores and forwards: publish, fan-out with the attested sender, replay to a registered device, CAUGHT_UP', async () => {
