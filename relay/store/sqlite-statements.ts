@@ -1,5 +1,7 @@
 // The relay SQLite store's statements, prepared once per connection and reused for every call.
 import type Database from 'better-sqlite3';
+import type { CapabilityKey, DeviceKey, TopicId } from '../../src/shared/ids.js';
+import type { Registration, TopicMeta } from './types.js';
 
 export type TopicRow = { topic: Uint8Array; capability: Uint8Array; flags: number; head_seq: number; stored_updates: number; stored_bytes: number };
 export type RegRow = { device: Uint8Array; cursor: number; gap_from: number };
@@ -27,11 +29,11 @@ export function prepareStatements(db: Database.Database) {
     deleteSender: db.prepare<[Uint8Array, number, number, Uint8Array], Removed>(
       'DELETE FROM updates WHERE topic = ? AND seq > ? AND seq <= ? AND sender = ? RETURNING seq, length(payload) AS bytes',
     ),
-    expiring: db.prepare<[number], { topic: Uint8Array; seq: number; sender: Uint8Array; bytes: number }>(
+    expiring: db.prepare<[number, number], { id: number; topic: Uint8Array; seq: number; sender: Uint8Array; bytes: number }>(
       // INDEXED BY: without ANALYZE statistics the planner would rather scan all updates in (topic, seq) order.
-      'SELECT topic, seq, sender, length(payload) AS bytes FROM updates INDEXED BY updates_created_at WHERE created_at < ?',
+      'SELECT id, topic, seq, sender, length(payload) AS bytes FROM updates INDEXED BY updates_created_at WHERE created_at < ? LIMIT ?',
     ),
-    expire: db.prepare<[number]>('DELETE FROM updates INDEXED BY updates_created_at WHERE created_at < ?'),
+    deleteId: db.prepare<[number]>('DELETE FROM updates WHERE id = ?'),
     register: db.prepare<[Uint8Array, Uint8Array, number]>('INSERT INTO registrations (topic, device, cursor) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
     unregister: db.prepare<[Uint8Array, Uint8Array]>('DELETE FROM registrations WHERE topic = ? AND device = ?'),
     registrations: db.prepare<[Uint8Array], RegRow>('SELECT device, cursor, gap_from FROM registrations WHERE topic = ? ORDER BY device'),
@@ -54,4 +56,24 @@ export function prepareStatements(db: Database.Database) {
       'SELECT count(*) AS topics, coalesce(sum(stored_updates), 0) AS updates, coalesce(sum(stored_bytes), 0) AS bytes FROM topics',
     ),
   };
+}
+
+/** better-sqlite3 returns Buffers; hand out plain Uint8Array views so both adapters look alike. */
+export function view(b: Uint8Array): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+export function toMeta(r: TopicRow): TopicMeta {
+  return {
+    topic: view(r.topic) as TopicId,
+    capability: view(r.capability) as CapabilityKey,
+    flags: r.flags,
+    headSeq: r.head_seq,
+    storedUpdates: r.stored_updates,
+    storedBytes: r.stored_bytes,
+  };
+}
+
+export function toRegistration(r: RegRow): Registration {
+  return { device: view(r.device) as DeviceKey, cursor: r.cursor, gapFrom: r.gap_from };
 }

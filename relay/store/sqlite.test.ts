@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { relayStoreAcceptance } from './acceptance.js';
-import { openSqliteStore } from './sqlite.js';
+import { device, hex, publish, setupTopic } from './acceptance-fixtures.js';
+import { EXPIRE_CHUNK, openSqliteStore } from './sqlite.js';
 import type { RelayStore } from './types.js';
 
 relayStoreAcceptance('sqlite', async () => {
@@ -21,4 +23,32 @@ relayStoreAcceptance('sqlite', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+});
+
+describe('relay SQLite store: expiry in bounded transactions', () => {
+  it('expires a backlog larger than one chunk, merging gaps and keeping counters right', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-relay-expire-'));
+    const store = await openSqliteStore({ path: join(dir, 'relay.sqlite') });
+    try {
+      const topic = await setupTopic(store, 1, [1, 2]);
+      const total = EXPIRE_CHUNK * 2 + 37;
+      const senders = Array.from({ length: total }, (_, i) => (i % 3 === 0 ? 1 : 3));
+      for (let i = 0; i < total; i += 500) await publish(store, topic, senders.slice(i, i + 500), 1_000);
+      await publish(store, topic, [3], 9_000);
+      const early = await store.ack([{ topic, device: device(2), seq: 10 }]); // deletes device 1's 1, 4, 7, 10
+      expect(early[0]!.deleted).toEqual([1, 4, 7, 10]);
+      const r = await store.expire(2_000);
+      expect(r.deleted).toHaveLength(1);
+      expect(r.deleted[0]!.seqs).toEqual(Array.from({ length: total }, (_, i) => i + 1).filter((s) => s > 10 || s % 3 !== 1));
+      const gaps = r.gapped.map((g) => `${hex(g.device)} ${g.fromSeq}-${g.toSeq}`).sort();
+      // Device 1 sent every third update (seq 1, 4, ...): its gap starts at 2; device 2 had acked 10.
+      expect(gaps).toEqual([`${hex(device(1))} 2-${total}`, `${hex(device(2))} 11-${total}`].sort());
+      expect(await store.getTopic(topic)).toMatchObject({ headSeq: total + 1, storedUpdates: 1 });
+      expect((await store.getRegistration(topic, device(1)))?.gapFrom).toBe(2);
+      expect(await store.stats()).toMatchObject({ storedUpdates: 1, storedBytes: (await store.readAfter(topic, 0, 10))[0]!.payload.length });
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

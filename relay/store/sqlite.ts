@@ -1,29 +1,36 @@
 // The relay's embedded store: better-sqlite3 in WAL mode, one transaction per append or ack batch.
 //
-// Measured here (2 cores, WAL, synchronous=NORMAL; see ENVIRONMENT.md and the store's own bench):
-// ~33k commits/s with one row each but ~150k-190k rows/s inserted at 100-1000 rows per commit, and
-// ~250k rows/s deleted by range; so the relay gathers a tick's publishes into one append() and a
-// tick's acks into one ack(). A floor that did not move costs one indexed LIMIT 2 read per topic.
+// Costs relied on (2 cores, loaded machine, WAL + synchronous=NORMAL, 200 B payloads, this adapter
+// end to end): ~95k-150k updates/s appended at 100-1000 per commit (vs ~33k/s at one per commit,
+// ENVIRONMENT.md); ~110k-150k acks/s at 250 per commit; expiry ~10-17 us per deleted row. So the
+// relay gathers a tick's publishes into one append() and a tick's acks into one ack(). An ack that
+// does not move a topic's floor costs one indexed LIMIT 2 read for that topic, no delete scan.
+// The updates table is a rowid table: a WITHOUT ROWID (topic, seq) table inserted ~1 KiB payloads
+// 4x slower here.
 //
 // Durability: in WAL mode synchronous=NORMAL writes each commit to the WAL before the promise
 // resolves but fsyncs only at checkpoints, so a committed write survives SIGKILL of the process
 // (the relay's promise: PUBLISHED/ACKED only after commit) but the last commits may be lost on power
 // loss or an OS crash. synchronous=FULL fsyncs the WAL on every commit and survives those too, at
-// ~1.5x the cost per batched commit (~7x for single-row commits).
+// ~1.5-3x the cost per batched commit (~7x for single-row commits).
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { toHex, type AccountId, type CapabilityKey, type DeviceKey, type StoreId, type TopicId } from '../../src/shared/ids.js';
+import { toHex, type AccountId, type DeviceKey, type StoreId, type TopicId } from '../../src/shared/ids.js';
 import type { RecordKind } from '../../src/shared/frames.js';
 import { EMPTY_FRONTIER, gapRanges, planDeletion, type DeletionFrontier } from './deletion.js';
 import { migrate } from './sqlite-migrations.js';
-import { prepareStatements, type RegRow, type Removed, type TopicRow } from './sqlite-statements.js';
-import type { AckInput, AckResult, AppendInput, CursorFloor, ExpireResult, RelayStore, StoredRecord, TopicMeta } from './types.js';
+import { prepareStatements, toMeta, toRegistration, view, type Removed } from './sqlite-statements.js';
+import type { AckInput, AckResult, AppendInput, CursorFloor, ExpireResult, RelayStore, StoredRecord } from './types.js';
 
 export type SqliteStoreOptions = { path: string; synchronous?: 'NORMAL' | 'FULL' };
 
 
 const NO_FLOOR: CursorFloor = { min: 0, minDevice: null, second: 0 };
+
+/** Expiry deletes at most this many updates per transaction and yields between them, so a large
+ *  backlog (a relay restarted after a long stop) never blocks the event loop for seconds. */
+export const EXPIRE_CHUNK = 2_000;
 
 /** Opens (creating and migrating if needed) the store at path. One relay process per file: the
  *  deletion frontiers are cached in this process (see deletion.ts). */
@@ -107,6 +114,42 @@ function sqliteStore(db: Database.Database): RelayStore {
     const cursor = Math.min(Math.max(0, initialCursor), head);
     return devices.filter((d) => q.register.run(topic, d, cursor).changes === 1);
   });
+
+  /** One bounded transaction of expiry: deletes up to EXPIRE_CHUNK old updates, marks gaps, merges
+   *  into the running result; returns how many it deleted. */
+  const expireChunk = db.transaction(
+    (cutoff: number, deleted: Map<string, { topic: TopicId; seqs: number[] }>, gapped: Map<string, ExpireResult['gapped'][number]>): number => {
+      const rows = q.expiring.all(cutoff, EXPIRE_CHUNK);
+      const byTopic = new Map<string, { topic: TopicId; expired: { seq: number; sender: string }[]; bytes: number }>();
+      for (const r of rows) {
+        const key = toHex(r.topic);
+        let t = byTopic.get(key);
+        if (!t) byTopic.set(key, (t = { topic: view(r.topic) as TopicId, expired: [], bytes: 0 }));
+        t.expired.push({ seq: r.seq, sender: toHex(r.sender) });
+        t.bytes += r.bytes;
+        q.deleteId.run(r.id);
+      }
+      for (const [key, { topic, expired, bytes }] of byTopic) {
+        expired.sort((a, b) => a.seq - b.seq);
+        const regs = q.registrations.all(topic).map((r) => ({ device: toHex(r.device), cursor: r.cursor, key: view(r.device) as DeviceKey }));
+        const byHex = new Map(regs.map((r) => [r.device, r.key]));
+        for (const g of gapRanges(expired, regs)) {
+          const device = byHex.get(g.device)!;
+          q.setGap.run(g.fromSeq, g.fromSeq, topic, device);
+          const seen = gapped.get(`${key}:${g.device}`);
+          if (seen) {
+            seen.fromSeq = Math.min(seen.fromSeq, g.fromSeq);
+            seen.toSeq = Math.max(seen.toSeq, g.toSeq);
+          } else gapped.set(`${key}:${g.device}`, { topic, device, fromSeq: g.fromSeq, toSeq: g.toSeq });
+        }
+        q.removed.run(expired.length, bytes, topic);
+        const d = deleted.get(key);
+        if (d) d.seqs.push(...expired.map((e) => e.seq));
+        else deleted.set(key, { topic, seqs: expired.map((e) => e.seq) });
+      }
+      return rows.length;
+    },
+  );
 
   return {
     async storeId() {
@@ -215,32 +258,13 @@ function sqliteStore(db: Database.Database): RelayStore {
     },
 
     async expire(cutoff) {
-      return db.transaction((): ExpireResult => {
-        const result: ExpireResult = { deleted: [], gapped: [] };
-        const rows = q.expiring.all(cutoff);
-        const byTopic = new Map<string, { topic: Uint8Array; expired: { seq: number; sender: string }[]; bytes: number }>();
-        for (const r of rows) {
-          const key = toHex(r.topic);
-          let t = byTopic.get(key);
-          if (!t) byTopic.set(key, (t = { topic: view(r.topic), expired: [], bytes: 0 }));
-          t.expired.push({ seq: r.seq, sender: toHex(r.sender) });
-          t.bytes += r.bytes;
-        }
-        for (const { topic, expired, bytes } of byTopic.values()) {
-          expired.sort((a, b) => a.seq - b.seq);
-          const regs = q.registrations.all(topic).map((r) => ({ device: toHex(r.device), cursor: r.cursor, key: view(r.device) as DeviceKey }));
-          const byHex = new Map(regs.map((r) => [r.device, r.key]));
-          for (const g of gapRanges(expired, regs)) {
-            const device = byHex.get(g.device)!;
-            q.setGap.run(g.fromSeq, g.fromSeq, topic, device);
-            result.gapped.push({ topic: topic as TopicId, device, fromSeq: g.fromSeq, toSeq: g.toSeq });
-          }
-          q.removed.run(expired.length, bytes, topic);
-          result.deleted.push({ topic: topic as TopicId, seqs: expired.map((e) => e.seq) });
-        }
-        if (rows.length > 0) q.expire.run(cutoff);
-        return result;
-      })();
+      const deleted = new Map<string, { topic: TopicId; seqs: number[] }>();
+      const gapped = new Map<string, ExpireResult['gapped'][number]>();
+      while (expireChunk(cutoff, deleted, gapped) === EXPIRE_CHUNK) {
+        await new Promise<void>((resolve) => setImmediate(resolve)); // let the relay serve between chunks
+      }
+      for (const d of deleted.values()) d.seqs.sort((a, b) => a - b);
+      return { deleted: [...deleted.values()], gapped: [...gapped.values()] };
     },
 
     async putRecord(record: StoredRecord) {
@@ -261,24 +285,4 @@ function sqliteStore(db: Database.Database): RelayStore {
       if (db.open) db.close();
     },
   };
-}
-
-/** better-sqlite3 returns Buffers; hand out plain Uint8Array views so both adapters look alike. */
-function view(b: Uint8Array): Uint8Array {
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-}
-
-function toMeta(r: TopicRow): TopicMeta {
-  return {
-    topic: view(r.topic) as TopicId,
-    capability: view(r.capability) as CapabilityKey,
-    flags: r.flags,
-    headSeq: r.head_seq,
-    storedUpdates: r.stored_updates,
-    storedBytes: r.stored_bytes,
-  };
-}
-
-function toRegistration(r: RegRow): { device: DeviceKey; cursor: number; gapFrom: number } {
-  return { device: view(r.device) as DeviceKey, cursor: r.cursor, gapFrom: r.gap_from };
 }

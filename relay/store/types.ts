@@ -103,7 +103,9 @@ export interface RelayStore {
   ack(batch: AckInput[]): Promise<AckResult[]>;
   /** The topic's current cursor floor (see CursorFloor). */
   cursorFloor(topic: TopicId): Promise<CursorFloor>;
-  /** Deletes updates created before cutoff (ms since epoch) and marks gaps on devices that lacked them. */
+  /** Deletes updates created before cutoff (ms since epoch) and marks gaps on devices that lacked them.
+   *  An adapter may split a large backlog into several commits (each one consistent) so other calls
+   *  are not blocked behind it. */
   expire(cutoff: number): Promise<ExpireResult>;
 
   /** Keeps the record if its version is higher than the stored one; false when it is not newer. */
