@@ -49,6 +49,15 @@ export function deletionSuite(ctx: AcceptanceContext): void {
     expect(await storedSeqs(s, t)).toEqual([3]);
   });
 
+  it('runs the deletion pass on an ack that moves no cursor (the relay acks 0 for a sole publisher)', async () => {
+    const s = ctx.store();
+    const t = await setupTopic(s, 1, [1]);
+    await publish(s, t, [1, 1]);
+    const r = await ack(s, t, 1, 0);
+    expect(r).toMatchObject({ cursor: 0, registered: true, deleted: [1, 2] });
+    expect(await storedSeqs(s, t)).toEqual([]);
+  });
+
   it('deletes on unregister what no longer waits for anyone, and nothing once nobody is left', async () => {
     const s = ctx.store();
     const t = await setupTopic(s, 1, [1, 2, 3]);

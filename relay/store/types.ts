@@ -99,7 +99,9 @@ export interface RelayStore {
   /** Cumulative, idempotent acks, applied in one durable commit (the relay batches them per tick).
    *  Then deletes every update that every registered device except its own sender has acked (the
    *  sender counts as having acked its own update). With no registered device nothing is deleted
-   *  (updates wait for their TTL). Results are in input order. */
+   *  (updates wait for their TTL). The pass runs for every topic with a registered ack in the batch,
+   *  even when no cursor moved (an ack of 0 by a topic's sole device deletes its own updates).
+   *  Results are in input order. */
   ack(batch: AckInput[]): Promise<AckResult[]>;
   /** The topic's current cursor floor (see CursorFloor). */
   cursorFloor(topic: TopicId): Promise<CursorFloor>;
