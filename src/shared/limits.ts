@@ -23,3 +23,5 @@ export const DEFAULT_UPDATE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 export const CHALLENGE_NONCE_BYTES = 32;
 /** Longest message string in ERROR and CLOSING frames the relay sends. */
 export const MAX_ERROR_MESSAGE_CHARS = 1024;
+/** Longest message text, in UTF-8 bytes (a message's update then stays far below MAX_FRAME_BYTES). */
+export const MAX_MESSAGE_TEXT = 65536;
