@@ -1,9 +1,10 @@
 // Child process for sqlite-durability.test.ts: appends batches to the relay SQLite store forever,
 // printing each seq once its commit has resolved, until the test SIGKILLs it mid-burst.
 //
-// It runs the TypeScript source directly: Node 22.18+ strips types by default, and the hook below
-// maps the sources' NodeNext-style `./x.js` imports to the `./x.ts` files that exist (dist/ may not
-// be built when tests run, and neither tsx nor a loader package is installed).
+// It runs the TypeScript source directly: Node strips types (default from 22.18; the test also passes
+// --experimental-strip-types), and the hook below maps the sources' NodeNext-style `./x.js` imports
+// to the `./x.ts` files that exist (dist/ may not be built when tests run, and neither tsx nor a
+// loader package is installed).
 import { registerHooks } from 'node:module';
 
 registerHooks({
