@@ -142,6 +142,17 @@ describe('unauthenticated and unauthorized frames', () => {
     expect(ok.storeId).toHaveLength(16);
   });
 
+  it('gives a socket at least 10 s to authenticate', { timeout: 20_000 }, async () => {
+    const relay = await useRelay();
+    const raw = await useRawSocket(relay.url);
+    // The waiting is what is under test here, not a synchronisation.
+    await new Promise((resolve) => setTimeout(resolve, 9_500));
+    expect(raw.isOpen()).toBe(true);
+    const mark = raw.mark();
+    raw.send(authFrame(sodium, makeDevice(sodium), raw.challenge.nonce));
+    await raw.waitFrame(isType(FrameType.AuthOk), mark);
+  });
+
   it('answers an AUTH with a bad signature (or another nonce) with AUTH_FAILED', async () => {
     const relay = await useRelay();
     const raw = await useRawSocket(relay.url);
