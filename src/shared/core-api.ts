@@ -1,0 +1,108 @@
+// The client core's API: one typed object shared by the Electron IPC bridge, `cairn serve`'s WebSocket
+// bridge and the `cairn` CLI (directly or through the owning process's control socket).
+// Ids cross this boundary as lowercase hex strings; expected failures are Result values.
+import type { Result } from './result.js';
+
+/** Stable error codes of the core API. */
+export type CoreErrorCode =
+  | 'MALFORMED_INVITE' // not a Cairn invite code, or its checksum fails (a mistyped code)
+  | 'UNKNOWN_ACCOUNT' // no relay of the invite knows this account
+  | 'UNKNOWN_CONTACT' // a chat with someone who is not a contact
+  | 'UNKNOWN_CHAT'
+  | 'UNKNOWN_MESSAGE'
+  | 'RELAY_UNREACHABLE' // message names the relay
+  | 'TIMEOUT'
+  | 'INVALID_ARGUMENT'
+  | 'TOO_LARGE'
+  | 'NOT_ALLOWED' // e.g. editing someone else's message
+  | 'BLOCKED'
+  | 'INTERNAL';
+
+export type CoreResult<T> = Result<T, CoreErrorCode>;
+
+export type WhoAmI = { accountId: string; deviceId: string; name: string; status: string; relays: string[] };
+
+export type ContactView = { accountId: string; name: string; status: string; relays: string[]; blocked: boolean };
+
+export type MessageView = {
+  id: string;
+  chatId: string;
+  /** Author account id (hex). */
+  author: string;
+  /** Author device id (hex). */
+  device: string;
+  /** Always a string; '' for a message deleted for everyone. */
+  text: string;
+  /** Sender timestamp, ms since the epoch. */
+  sentAt: number;
+  replyTo: string | null;
+  editedAt: number | null;
+  deleted: boolean;
+  /** For own messages: queued (in the outbox), sent (a relay stored it), delivered (every registered device has it). */
+  state: 'queued' | 'sent' | 'delivered' | null;
+  mine: boolean;
+};
+
+export type ChatView = {
+  chatId: string;
+  /** For a 1:1 chat without a title, the contact's name. */
+  title: string;
+  /** Member account ids (hex), including yourself. */
+  members: string[];
+  unread: number;
+  lastMessage: MessageView | null;
+  /** An invite from someone who is not a contact yet: listed until accepted or blocked. */
+  request: boolean;
+  /** ms since the epoch of the last activity, for sorting. */
+  lastActivityAt: number;
+};
+
+export type RelayStatus = { url: string; connected: boolean; storeId: string | null; lastError: string | null };
+export type CoreStatus = { relays: RelayStatus[]; outbox: number; online: boolean };
+
+export type SearchHit = { message: MessageView; chatTitle: string; snippet: string };
+
+export type CoreEvents = {
+  /** New or changed messages (edits, deletes, state changes), grouped per chat. */
+  messages: { chatId: string; messages: MessageView[] };
+  /** A chat was added or changed (title, unread, request accepted, last message). */
+  chat: ChatView;
+  /** A chat was dropped (blocked request). */
+  chatRemoved: { chatId: string };
+  contact: ContactView;
+  status: CoreStatus;
+};
+
+export type Unsubscribe = () => void;
+
+export interface CoreApi {
+  whoami(): Promise<CoreResult<WhoAmI>>;
+  /** The invite code of this account (one line). */
+  invite(): Promise<CoreResult<{ code: string }>>;
+  setProfile(profile: { name?: string; status?: string; avatar?: { mime: string; bytes: Uint8Array } | null }): Promise<CoreResult<WhoAmI>>;
+
+  addContact(code: string): Promise<CoreResult<ContactView>>;
+  contacts(): Promise<CoreResult<ContactView[]>>;
+
+  createChat(options: { with: string[]; title?: string }): Promise<CoreResult<{ chatId: string }>>;
+  chats(): Promise<CoreResult<ChatView[]>>;
+  acceptRequest(chatId: string): Promise<CoreResult<ChatView>>;
+  blockRequest(chatId: string): Promise<CoreResult<{ chatId: string }>>;
+
+  /** Works offline: the message is queued in the outbox. */
+  send(chatId: string, text: string, options?: { replyTo?: string }): Promise<CoreResult<{ messageId: string }>>;
+  editMessage(chatId: string, messageId: string, text: string): Promise<CoreResult<MessageView>>;
+  deleteMessage(chatId: string, messageId: string): Promise<CoreResult<MessageView>>;
+  /** Oldest to newest; user messages only; default limit 50. */
+  messages(chatId: string, options?: { limit?: number; before?: string }): Promise<CoreResult<MessageView[]>>;
+  markRead(chatId: string, messageId: string): Promise<CoreResult<{ unread: number }>>;
+  search(query: string, options?: { chatId?: string; limit?: number }): Promise<CoreResult<SearchHit[]>>;
+  exportChat(chatId: string, format: 'md' | 'json'): Promise<CoreResult<{ text: string }>>;
+
+  status(): Promise<CoreResult<CoreStatus>>;
+  /** Resolves once the outbox is empty, every ack is confirmed (ACKED) and every topic, including ones
+   *  learned meanwhile, reported CAUGHT_UP; RELAY_UNREACHABLE (naming the relay) or TIMEOUT otherwise. */
+  sync(options?: { timeoutMs?: number }): Promise<CoreResult<{ topics: number }>>;
+
+  on<K extends keyof CoreEvents>(event: K, listener: (payload: CoreEvents[K]) => void): Unsubscribe;
+}
