@@ -92,7 +92,8 @@ export function isRelayUrl(url: string): boolean {
   return (parsed.protocol === 'ws:' || parsed.protocol === 'wss:') && parsed.hostname !== '' && parsed.username === '' && parsed.password === '' && parsed.hash === '';
 }
 
-function checkRelays(relays: readonly string[]): string | null {
+/** Why a relay list is not acceptable in an invite (1 to 8 distinct relay URLs), or null when it is. */
+export function relayListProblem(relays: readonly string[]): string | null {
   if (relays.length < 1 || relays.length > MAX_INVITE_RELAYS) return `an invite names 1 to ${MAX_INVITE_RELAYS} relays, got ${relays.length}`;
   for (const r of relays) if (!isRelayUrl(r)) return `not a ws:// or wss:// relay URL: ${JSON.stringify(r.slice(0, 80))}`;
   if (new Set(relays).size !== relays.length) return 'a relay is named twice';
@@ -102,7 +103,7 @@ function checkRelays(relays: readonly string[]): string | null {
 /** Throws on programmer errors: an account id that is not 32 bytes, or relays that isRelayUrl refuses. */
 export function encodeInvite(invite: Invite): string {
   if (invite.account.length !== ACCOUNT_ID_BYTES) throw new TypeError(`account id must be ${ACCOUNT_ID_BYTES} bytes`);
-  const problem = checkRelays(invite.relays);
+  const problem = relayListProblem(invite.relays);
   if (problem !== null) throw new TypeError(problem);
   const e = encoding.createEncoder();
   encoding.writeUint8(e, INVITE_FORMAT);
@@ -134,7 +135,7 @@ export function decodeInvite(code: string): Result<Invite, InviteErrorCode> {
     const relays: string[] = [];
     for (let i = 0; i < count; i++) relays.push(decoding.readVarString(d));
     if (d.pos !== bodyLength) return err('MALFORMED', 'trailing bytes in the invite code');
-    const problem = checkRelays(relays);
+    const problem = relayListProblem(relays);
     if (problem !== null) return err('MALFORMED', problem);
     return ok({ account, relays });
   } catch {
