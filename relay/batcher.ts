@@ -13,12 +13,13 @@ import { exceedsQuota, exceedsSenderShare } from './limits.js';
 import type { Metrics } from './metrics.js';
 import { evictForQuota } from './quota.js';
 import type { CursorFloor, RelayStore } from './store/types.js';
-import { asBuffer } from './wire.js';
+import type { Wire } from './wire.js';
+import type { Connection } from './connection.js';
 
 export type PendingPublish = { link: TopicLink; reqId: number; payload: Uint8Array; /** inbox publish without the capability */ limited: boolean };
 type Task = { run: () => Promise<unknown>; resolve: (value: unknown) => void; reject: (error: unknown) => void };
 
-export type BatcherDeps = { store: RelayStore; settings: RelaySettings; metrics: Metrics; hub: Hub; log: Logger };
+export type BatcherDeps = { store: RelayStore; settings: RelaySettings; metrics: Metrics; hub: Hub; log: Logger; wire: Wire };
 
 export class Batcher {
   private publishes: PendingPublish[] = [];
@@ -26,9 +27,21 @@ export class Batcher {
   private readonly tasks: Task[] = [];
   private scheduled = false;
   private running = false;
+  /** Acks wait for their window (settings.ackBatchMs) unless this is set by the timer or by idle(). */
+  private acksDue = false;
+  private draining = false;
+  private ackTimer: NodeJS.Timeout | null = null;
   private idleWaiters: (() => void)[] = [];
+  /** Sockets corked while the current batch is written, and the round that marks them. */
+  private readonly corked: Connection[] = [];
+  private corkRound = 1;
   private readonly deps: BatcherDeps;
   private readonly runLoop = (): void => void this.loop();
+  private readonly acksDueNow = (): void => {
+    this.ackTimer = null;
+    this.acksDue = true;
+    this.schedule();
+  };
 
   constructor(deps: BatcherDeps) {
     this.deps = deps;
@@ -44,7 +57,12 @@ export class Batcher {
     if (link.ackTo < 0) this.acks.push(link);
     if (seq > link.ackTo) link.ackTo = seq;
     if (reply) link.ackReply = true;
-    this.schedule();
+    if (this.deps.settings.ackBatchMs <= 0) {
+      this.acksDue = true;
+      this.schedule();
+    } else if (this.ackTimer === null && !this.acksDue) {
+      this.ackTimer = setTimeout(this.acksDueNow, this.deps.settings.ackBatchMs);
+    }
   }
 
   /** Runs a store operation between commits, never concurrently with one. */
@@ -55,10 +73,18 @@ export class Batcher {
     });
   }
 
-  /** Resolves once everything queued so far is committed. */
+  /** Commits everything queued so far, acks included without waiting for their window. */
   idle(): Promise<void> {
-    if (!this.running && !this.scheduled) return Promise.resolve();
+    if (this.ackTimer !== null) clearTimeout(this.ackTimer);
+    this.ackTimer = null;
+    if (!this.running && !this.scheduled && this.publishes.length === 0 && this.acks.length === 0 && this.tasks.length === 0) return Promise.resolve();
+    this.draining = true;
+    this.schedule();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private acksReady(): boolean {
+    return this.acks.length > 0 && (this.acksDue || this.draining);
   }
 
   private schedule(): void {
@@ -71,15 +97,16 @@ export class Batcher {
     this.scheduled = false;
     this.running = true;
     try {
-      while (this.publishes.length > 0 || this.acks.length > 0 || this.tasks.length > 0) {
+      while (this.publishes.length > 0 || this.acksReady() || this.tasks.length > 0) {
         if (this.publishes.length > 0) {
           const batch = this.publishes;
           this.publishes = [];
           await this.commitPublishes(batch);
         }
-        if (this.acks.length > 0) {
+        if (this.acksReady()) {
           const batch = this.acks;
           this.acks = [];
+          this.acksDue = false;
           await this.commitAcks(batch);
         }
         const task = this.tasks.shift();
@@ -87,6 +114,8 @@ export class Batcher {
       }
     } finally {
       this.running = false;
+      this.draining = false;
+      if (this.acks.length > 0 && this.ackTimer === null && !this.acksDue) this.ackTimer = setTimeout(this.acksDueNow, this.deps.settings.ackBatchMs);
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of waiters) w();
@@ -119,6 +148,12 @@ export class Batcher {
   /** Publishes that did not fit: evict oldest cursors on their topic until they fit, else QUOTA. */
   private async commitOverflow(items: PendingPublish[]): Promise<void> {
     const quota = this.deps.settings.topicQuotaBytes;
+    // Queued acks may free enough space: commit them before unregistering anyone.
+    if (this.acks.length > 0) {
+      const acks = this.acks;
+      this.acks = [];
+      await this.commitAcks(acks);
+    }
     const accepted: PendingPublish[] = [];
     for (const p of items) {
       const topic = p.link.topic;
@@ -158,25 +193,31 @@ export class Batcher {
       return;
     }
     let checkFloor: Set<TopicState> | null = null;
-    for (let i = 0; i < items.length; i++) {
-      const p = items[i]!;
-      const seq = seqs[i]!;
-      const { link } = p;
-      const { topic, conn } = link;
-      const size = p.payload.byteLength;
-      topic.batchBytes = 0;
-      topic.storedBytes += size;
-      if (seq > topic.headSeq) topic.headSeq = seq;
-      topic.inbox?.added(seq, conn.deviceKey, size);
-      metrics.publishes++;
-      if (!conn.closed) {
-        conn.sendFrame({ type: FrameType.Published, reqId: p.reqId, topic: topic.id, seq: seq as Seq });
-        (link.pending ??= []).push(seq);
-        topic.publishers.add(link);
-        // A new seq is above every other device's cursor, so only a topic with at most one registered device can already count it delivered.
-        if (topic.registered <= 1) (checkFloor ??= new Set()).add(topic);
+    const { wire } = this.deps;
+    try {
+      for (let i = 0; i < items.length; i++) {
+        const p = items[i]!;
+        const seq = seqs[i]!;
+        const { link } = p;
+        const { topic, conn } = link;
+        const size = p.payload.byteLength;
+        topic.batchBytes = 0;
+        topic.storedBytes += size;
+        if (seq > topic.headSeq) topic.headSeq = seq;
+        topic.inbox?.added(seq, conn.deviceKey, size);
+        metrics.publishes++;
+        if (!conn.closed) {
+          this.hold(conn);
+          conn.sendFrame({ type: FrameType.Published, reqId: p.reqId, topic: topic.id, seq: seq as Seq });
+          (link.pending ??= []).push(seq);
+          topic.publishers.add(link);
+          // A new seq is above every other device's cursor, so only a topic with at most one registered device can already count it delivered.
+          if (topic.registered <= 1) (checkFloor ??= new Set()).add(topic);
+        }
+        this.fanOut(topic, link, seq, wire.prepare(encodeUpdateFrame(topic.id, seq, conn.device!, createdAt, p.payload)));
       }
-      this.fanOut(topic, link, seq, asBuffer(encodeUpdateFrame(topic.id, seq, conn.device!, createdAt, p.payload)));
+    } finally {
+      this.release();
     }
     if (checkFloor === null) return;
     for (const topic of checkFloor) {
@@ -199,7 +240,8 @@ export class Batcher {
         link.replay.seqs.push(seq);
         link.replay.frames.push(frame);
       } else {
-        link.conn.ws.send(frame);
+        this.hold(link.conn);
+        link.conn.sendPrepared(frame);
         sent++;
       }
     }
@@ -225,23 +267,28 @@ export class Batcher {
     }
     const floors = new Map<TopicState, CursorFloor>();
     const shrunk = new Set<TopicState>();
-    for (let i = 0; i < links.length; i++) {
-      const link = links[i]!;
-      const r = results[i]!;
-      const topic = link.topic;
-      if (!r.registered) {
-        if (replies[i]) link.conn.error(0, 'NOT_REGISTERED', topic.id, 'this device is not registered on the topic');
-      } else {
-        metrics.acks++;
-        if (replies[i]) link.conn.sendFrame({ type: FrameType.Acked, topic: topic.id, seq: r.cursor });
+    try {
+      for (let i = 0; i < links.length; i++) {
+        const link = links[i]!;
+        const r = results[i]!;
+        const topic = link.topic;
+        if (replies[i]) this.hold(link.conn);
+        if (!r.registered) {
+          if (replies[i]) link.conn.error(0, 'NOT_REGISTERED', topic.id, 'this device is not registered on the topic');
+        } else {
+          metrics.acks++;
+          if (replies[i]) link.conn.sendFrame({ type: FrameType.Acked, topic: topic.id, seq: r.cursor });
+        }
+        if (r.deleted.length > 0) {
+          this.deleted(topic, r.deleted);
+          shrunk.add(topic);
+        }
+        floors.set(topic, r.floor);
       }
-      if (r.deleted.length > 0) {
-        this.deleted(topic, r.deleted);
-        shrunk.add(topic);
-      }
-      floors.set(topic, r.floor);
+      for (const [topic, floor] of floors) this.announceDelivered(topic, floor);
+    } finally {
+      this.release();
     }
-    for (const [topic, floor] of floors) this.announceDelivered(topic, floor);
     for (const topic of shrunk) await this.refresh(topic);
   }
 
@@ -250,8 +297,28 @@ export class Batcher {
   private deleteOwnIfAlone(topic: TopicState, floor: CursorFloor): void {
     if (topic.registered !== 1 || floor.minDevice === null) return;
     for (const link of topic.publishers) {
-      if (bytesEqual(link.conn.device!, floor.minDevice)) return this.ack(link, 0, false);
+      if (bytesEqual(link.conn.device!, floor.minDevice)) {
+        // Not worth waiting for the ack window: the space is wanted by this publisher's next update.
+        this.ack(link, 0, false);
+        this.acksDue = true;
+        return;
+      }
     }
+  }
+
+  /** Corks a socket for the rest of this synchronous write pass (once per pass). */
+  private hold(conn: Connection): void {
+    if (conn.corkRound === this.corkRound) return;
+    conn.corkRound = this.corkRound;
+    conn.cork();
+    this.corked.push(conn);
+  }
+
+  /** Ends the write pass: every corked socket writes what it holds, in one go. */
+  private release(): void {
+    for (const conn of this.corked) conn.uncork();
+    this.corked.length = 0;
+    this.corkRound++;
   }
 
   /** DELIVERED to every online publisher whose pending seqs the floor now covers. */

@@ -14,7 +14,7 @@ import { NO_HEADER, peekHeader, reqIdOf } from './frame-info.js';
 import { handleFrame } from './handlers.js';
 import type { TopicLink, TopicState } from './hub.js';
 import { TokenBucket } from './limits.js';
-import { asBuffer } from './wire.js';
+import { tcpOf } from './wire.js';
 
 /** WebSocket close codes that go with each CLOSING reason (4000–4999 are for applications). */
 const WS_CLOSE_CODE: Record<CloseReasonName, number> = { REPLACED: 4001, AUTH_TIMEOUT: 4002, SHUTDOWN: 1001, PROTOCOL: 4003 };
@@ -32,6 +32,8 @@ export class Connection {
   /** Per topic key, the OPEN_TOPIC (or inbox load) in progress that later frames on the topic wait for. */
   opening: Map<string, Promise<void>> | null = null;
   closed = false;
+  /** The batcher's cork round this socket was last corked in (see Batcher.hold). */
+  corkRound = 0;
   private readonly bucket: TokenBucket;
   private authTimer: NodeJS.Timeout | null;
   private authFailures = 0;
@@ -46,11 +48,25 @@ export class Connection {
   }
 
   send(bytes: Uint8Array): void {
-    if (!this.closed) this.ws.send(asBuffer(bytes));
+    if (!this.closed) this.core.wire.write(this.ws, this.core.wire.prepare(bytes));
   }
 
   sendFrame(frame: RelayFrame): void {
-    if (!this.closed) this.ws.send(asBuffer(encodeFrame(frame)));
+    if (!this.closed) this.core.wire.write(this.ws, this.core.wire.prepare(encodeFrame(frame)));
+  }
+
+  /** A frame prepared once (core.wire.prepare) for several sockets. */
+  sendPrepared(prepared: Buffer): void {
+    if (!this.closed) this.core.wire.write(this.ws, prepared);
+  }
+
+  /** Holds writes until uncork, so a batch's frames to this socket leave in one write. */
+  cork(): void {
+    tcpOf(this.ws)?.cork();
+  }
+
+  uncork(): void {
+    tcpOf(this.ws)?.uncork();
   }
 
   error(reqId: number, code: RelayErrorName, topic: TopicId | null, message: string): void {

@@ -7,6 +7,7 @@ import type { RelayStore } from './store/types.js';
 import type { Metrics } from './metrics.js';
 import type { Hub } from './hub.js';
 import type { Batcher } from './batcher.js';
+import type { Wire } from './wire.js';
 
 export type RelayOptions = {
   /** The caller owns the store: Relay.close() flushes into it but does not close it. */
@@ -34,6 +35,9 @@ export type RelayOptions = {
   /** Loaded topics nobody holds are forgotten after this long (default 5 min). */
   topicIdleMs?: number;
   replayPageSize?: number;
+  /** Acks are committed at most this often (0: every tick); coalescing per (topic, device) over the
+   *  window saves most store work, since clients ack every few tens of ms while updates flow. */
+  ackBatchMs?: number;
   /** Failed AUTHs on one socket before it is closed (each costs a signature check). */
   maxAuthFailures?: number;
   logger?: Logger;
@@ -55,6 +59,7 @@ export type RelaySettings = {
   maintenanceIntervalMs: number;
   topicIdleMs: number;
   replayPageSize: number;
+  ackBatchMs: number;
   maxAuthFailures: number;
 };
 
@@ -79,6 +84,7 @@ export function resolveSettings(o: RelayOptions): RelaySettings {
     maintenanceIntervalMs: o.maintenanceIntervalMs ?? Math.max(10, Math.min(Math.floor(ttlMs / 4), 60_000)),
     topicIdleMs: o.topicIdleMs ?? 5 * 60_000,
     replayPageSize: o.replayPageSize ?? 512,
+    ackBatchMs: o.ackBatchMs ?? 50,
     maxAuthFailures: o.maxAuthFailures ?? 3,
   };
 }
@@ -93,6 +99,7 @@ export type RelayCore = {
   readonly hub: Hub;
   readonly batcher: Batcher;
   readonly log: Logger;
+  readonly wire: Wire;
   /** Set when close() starts: frames that arrive afterwards are ignored. */
   closing: boolean;
 };

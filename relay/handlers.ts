@@ -22,7 +22,6 @@ import type { Connection } from './connection.js';
 import { bytesKey } from './delivery.js';
 import type { TopicLink } from './hub.js';
 import { subscribe } from './replay.js';
-import { asBuffer } from './wire.js';
 
 const KNOWN_FLAGS = TopicFlags.OpenPublish;
 
@@ -191,9 +190,9 @@ function ephemeral(conn: Connection, f: EphemeralFrame): void {
   const topic = link.topic;
   let frame: Buffer | null = null;
   for (const sub of topic.subscribers) {
-    if (sub === link || sub.conn.closed) continue;
-    frame ??= asBuffer(encodeFrame({ type: FrameType.EphemeralIn, topic: topic.id, sender: conn.device!, payload: f.payload }));
-    sub.conn.ws.send(frame);
+    if (sub === link) continue;
+    frame ??= conn.core.wire.prepare(encodeFrame({ type: FrameType.EphemeralIn, topic: topic.id, sender: conn.device!, payload: f.payload }));
+    sub.conn.sendPrepared(frame);
   }
 }
 

@@ -13,6 +13,7 @@ import type { RelayCore, RelayOptions } from './core.js';
 import { Hub } from './hub.js';
 import { Metrics, renderPrometheus, renderStats } from './metrics.js';
 import type { Gauges } from './metrics.js';
+import { chooseWire } from './wire.js';
 
 export type Relay = {
   /** ws://host:port with the real port. */
@@ -31,8 +32,9 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   const log = options.logger ?? pino({ enabled: false });
   const metrics = new Metrics();
   const hub = new Hub(store, settings);
-  const batcher = new Batcher({ store, settings, metrics, hub, log });
-  const core: RelayCore = { settings, store, sodium, storeId: await store.storeId(), metrics, hub, batcher, log, closing: false };
+  const wire = chooseWire();
+  const batcher = new Batcher({ store, settings, metrics, hub, log, wire });
+  const core: RelayCore = { settings, store, sodium, storeId: await store.storeId(), metrics, hub, batcher, log, wire, closing: false };
 
   async function gauges(): Promise<Gauges> {
     const stats = await store.stats();
