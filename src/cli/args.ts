@@ -1,0 +1,291 @@
+// Command-line parsing for `cairn`: global options before the command, then the command's own flags.
+// Pure: argv in, a Result out (code USAGE with a one-line reason).
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { MAX_MESSAGE_TEXT } from '../shared/limits.js';
+import { relayListProblem } from '../shared/invite.js';
+import { err, ok, type Result } from '../shared/result.js';
+import type { HelpTopic } from './usage.js';
+
+export type Globals = { home: string | undefined; keyFile: string | undefined };
+
+export type Command =
+  | { name: 'help'; topic: HelpTopic | null }
+  | { name: 'version' }
+  | { name: 'init'; displayName: string; relays: string[] }
+  | { name: 'whoami'; json: boolean }
+  | { name: 'invite'; json: boolean }
+  | { name: 'contact add'; code: string }
+  | { name: 'contacts'; json: boolean }
+  | { name: 'chat new'; with: string[]; title: string | undefined }
+  | { name: 'chat accept'; chatId: string }
+  | { name: 'chat block'; chatId: string }
+  | { name: 'chats'; json: boolean }
+  | { name: 'send'; chatId: string; text: string; replyTo: string | undefined }
+  | { name: 'sync'; timeoutMs: number }
+  | { name: 'messages'; chatId: string; json: boolean; limit: number; before: string | undefined }
+  | { name: 'search'; query: string; json: boolean; chatId: string | undefined; limit: number | undefined }
+  | { name: 'export'; chatId: string; format: 'md' | 'json' }
+  | { name: 'profile set'; displayName: string | undefined; status: string | undefined; avatar: string | null | undefined }
+  | { name: 'status'; json: boolean }
+  | { name: 'run' };
+
+export type Invocation = { globals: Globals; command: Command };
+
+export const DEFAULT_MESSAGES_LIMIT = 50;
+export const MAX_LIMIT = 1_000_000;
+export const DEFAULT_SYNC_TIMEOUT_S = 30;
+
+type Usage = Result<never, 'USAGE'>;
+const usage = (message: string): Usage => err('USAGE', message);
+
+const GROUPS: Record<string, readonly string[]> = { contact: ['add'], chat: ['new', 'accept', 'block'], profile: ['set'] };
+const SINGLE = ['init', 'whoami', 'invite', 'contacts', 'chats', 'send', 'sync', 'messages', 'search', 'export', 'status', 'run'];
+
+/** Lowercase hex of an even length: the shape of every id at the CLI boundary (the core checks the exact size). */
+export function parseHexId(text: string, what: string): Result<string, 'USAGE'> {
+  const id = text.trim().toLowerCase();
+  if (!/^(?:[0-9a-f]{2}){1,64}$/.test(id)) return usage(`${what} must be a hex id, got ${JSON.stringify(text.slice(0, 80))}`);
+  return ok(id);
+}
+
+function parsePositiveInt(text: string, flag: string): Result<number, 'USAGE'> {
+  if (!/^[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > MAX_LIMIT) return usage(`${flag} must be a whole number from 1 to ${MAX_LIMIT}`);
+  return ok(Number(text));
+}
+
+function parseSeconds(text: string): Result<number, 'USAGE'> {
+  const s = Number(text);
+  if (!/^[0-9]+(?:\.[0-9]+)?$/.test(text) || !(s > 0) || s > 86_400) return usage('--timeout must be a number of seconds, above 0 and at most 86400');
+  return ok(Math.round(s * 1000));
+}
+
+/** Splits the global options off argv: everything up to the first word that is not an option. */
+function parseGlobals(argv: readonly string[]): Result<{ globals: Globals; help: boolean; version: boolean; rest: string[] }, 'USAGE'> {
+  const globals: Globals = { home: undefined, keyFile: undefined };
+  let help = false;
+  let version = false;
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('-')) break;
+    if (arg === '--') return usage('-- cannot come before the command');
+    if (arg === '--help' || arg === '-h') help = true;
+    else if (arg === '--version') version = true;
+    else {
+      const eq = arg.indexOf('=');
+      const flag = eq >= 0 ? arg.slice(0, eq) : arg;
+      if (flag !== '--home' && flag !== '--key-file') return usage(`unknown global option ${flag} (global options: --home, --key-file, --help, --version)`);
+      const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined || value === '') return usage(`${flag} needs a value`);
+      if (flag === '--home') globals.home = value;
+      else globals.keyFile = value;
+    }
+  }
+  return ok({ globals, help, version, rest: argv.slice(i) });
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Parsed = { values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[] };
+
+function parseFlags(args: string[], options: Options, topic: string): Result<Parsed, 'USAGE'> {
+  try {
+    const parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' }, 'key-file': { type: 'string' } }, allowPositionals: true, strict: true });
+    return ok(parsed as Parsed);
+  } catch (e) {
+    return usage(`${topic}: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+const JSON_FLAG: Options = { json: { type: 'boolean' } };
+
+/** Parses a whole command line (without node and the script path). */
+export function parseCommandLine(argv: readonly string[]): Result<Invocation, 'USAGE'> {
+  const g = parseGlobals(argv);
+  if (!g.ok) return g;
+  const { globals, rest } = g.value;
+  const done = (command: Command): Result<Invocation, 'USAGE'> => ok({ globals, command });
+  if (g.value.version) return done({ name: 'version' });
+  const [word, ...afterWord] = rest;
+  if (word === undefined) return g.value.help ? done({ name: 'help', topic: null }) : usage('no command given (try cairn --help)');
+  if (word === 'help') return helpFor(afterWord, globals);
+
+  let topic: string;
+  let args: string[];
+  const group = GROUPS[word];
+  if (group) {
+    const sub = afterWord[0];
+    if (sub === undefined || sub.startsWith('-')) {
+      if (g.value.help || sub === '--help' || sub === '-h') return done({ name: 'help', topic: null });
+      return usage(`${word} needs a subcommand: ${group.join(', ')}`);
+    }
+    if (!group.includes(sub)) return usage(`unknown command "${word} ${sub}" (try cairn --help)`);
+    topic = `${word} ${sub}`;
+    args = afterWord.slice(1);
+  } else if (SINGLE.includes(word)) {
+    topic = word;
+    args = afterWord;
+  } else {
+    return usage(`unknown command "${word}" (try cairn --help)`);
+  }
+  if (g.value.help) return done({ name: 'help', topic: topic as HelpTopic });
+  const command = parseCommand(topic as HelpTopic, args);
+  if (!command.ok) return command;
+  if (command.value.keyFile !== undefined) globals.keyFile = command.value.keyFile;
+  return done(command.value.command);
+}
+
+function helpFor(args: string[], globals: Globals): Result<Invocation, 'USAGE'> {
+  const topic = args.join(' ');
+  if (topic === '') return ok({ globals, command: { name: 'help', topic: null } });
+  if (topic in GROUPS) return ok({ globals, command: { name: 'help', topic: null } });
+  if (!SINGLE.includes(topic) && !Object.entries(GROUPS).some(([w, subs]) => subs.some((s) => `${w} ${s}` === topic))) return usage(`no help for "${topic}"`);
+  return ok({ globals, command: { name: 'help', topic: topic as HelpTopic } });
+}
+
+type ParsedCommand = { command: Command; keyFile: string | undefined };
+
+function parseCommand(topic: HelpTopic, args: string[]): Result<ParsedCommand, 'USAGE'> {
+  const spec = SPECS[topic];
+  const parsed = parseFlags(args, spec.options, topic);
+  if (!parsed.ok) return parsed;
+  const { values, positionals } = parsed.value;
+  if (values.help === true) return ok({ command: { name: 'help', topic }, keyFile: undefined });
+  if (positionals.length !== spec.positionals.length) {
+    const want = spec.positionals.length === 0 ? 'no arguments' : spec.positionals.join(' ');
+    return usage(`${topic} takes ${want}${positionals.length > spec.positionals.length ? `; unexpected ${JSON.stringify(positionals[spec.positionals.length])}` : ''}`);
+  }
+  const command = spec.build(values, positionals);
+  if (!command.ok) return command;
+  return ok({ command: command.value, keyFile: values['key-file'] as string | undefined });
+}
+
+type Spec = { options: Options; positionals: string[]; build(values: Parsed['values'], positionals: string[]): Result<Command, 'USAGE'> };
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const flag = (v: unknown): boolean => v === true;
+
+function chatIdArg(text: string, build: (chatId: string) => Command): Result<Command, 'USAGE'> {
+  const id = parseHexId(text, 'CHAT_ID');
+  return id.ok ? ok(build(id.value)) : id;
+}
+
+const SPECS: Record<HelpTopic, Spec> = {
+  init: {
+    options: { name: { type: 'string' }, relay: { type: 'string', multiple: true } },
+    positionals: [],
+    build(v) {
+      const name = str(v.name)?.trim();
+      if (!name) return usage('init needs --name NAME');
+      const relays = strs(v.relay);
+      if (relays.length === 0) return usage('init needs at least one --relay URL');
+      const problem = relayListProblem(relays);
+      if (problem !== null) return usage(`init: ${problem}`);
+      return ok({ name: 'init', displayName: name, relays });
+    },
+  },
+  whoami: { options: JSON_FLAG, positionals: [], build: (v) => ok({ name: 'whoami', json: flag(v.json) }) },
+  invite: { options: JSON_FLAG, positionals: [], build: (v) => ok({ name: 'invite', json: flag(v.json) }) },
+  'contact add': { options: JSON_FLAG, positionals: ['CODE'], build: (_v, p) => ok({ name: 'contact add', code: p[0]!.trim() }) },
+  contacts: { options: JSON_FLAG, positionals: [], build: (v) => ok({ name: 'contacts', json: flag(v.json) }) },
+  'chat new': {
+    options: { ...JSON_FLAG, with: { type: 'string', multiple: true }, title: { type: 'string' } },
+    positionals: [],
+    build(v) {
+      const ids: string[] = [];
+      for (const text of strs(v.with)) {
+        const id = parseHexId(text, '--with');
+        if (!id.ok) return id;
+        ids.push(id.value);
+      }
+      if (ids.length === 0) return usage('chat new needs at least one --with ACCOUNT_ID');
+      return ok({ name: 'chat new', with: [...new Set(ids)], title: str(v.title) });
+    },
+  },
+  'chat accept': { options: JSON_FLAG, positionals: ['CHAT_ID'], build: (_v, p) => chatIdArg(p[0]!, (chatId) => ({ name: 'chat accept', chatId })) },
+  'chat block': { options: JSON_FLAG, positionals: ['CHAT_ID'], build: (_v, p) => chatIdArg(p[0]!, (chatId) => ({ name: 'chat block', chatId })) },
+  chats: { options: JSON_FLAG, positionals: [], build: (v) => ok({ name: 'chats', json: flag(v.json) }) },
+  send: {
+    options: { ...JSON_FLAG, 'reply-to': { type: 'string' } },
+    positionals: ['CHAT_ID', 'TEXT'],
+    build(v, p) {
+      const text = p[1]!;
+      if (text.length === 0) return usage('send: TEXT must not be empty');
+      if (text.length > MAX_MESSAGE_TEXT) return usage(`send: TEXT is longer than ${MAX_MESSAGE_TEXT} characters`);
+      let replyTo: string | undefined;
+      if (str(v['reply-to']) !== undefined) {
+        const id = parseHexId(str(v['reply-to'])!, '--reply-to');
+        if (!id.ok) return id;
+        replyTo = id.value;
+      }
+      return chatIdArg(p[0]!, (chatId) => ({ name: 'send', chatId, text, replyTo }));
+    },
+  },
+  sync: {
+    options: { ...JSON_FLAG, timeout: { type: 'string' } },
+    positionals: [],
+    build(v) {
+      const t = parseSeconds(str(v.timeout) ?? String(DEFAULT_SYNC_TIMEOUT_S));
+      return t.ok ? ok({ name: 'sync', timeoutMs: t.value }) : t;
+    },
+  },
+  messages: {
+    options: { ...JSON_FLAG, limit: { type: 'string' }, before: { type: 'string' } },
+    positionals: ['CHAT_ID'],
+    build(v, p) {
+      const limit = parsePositiveInt(str(v.limit) ?? String(DEFAULT_MESSAGES_LIMIT), '--limit');
+      if (!limit.ok) return limit;
+      let before: string | undefined;
+      if (str(v.before) !== undefined) {
+        const id = parseHexId(str(v.before)!, '--before');
+        if (!id.ok) return id;
+        before = id.value;
+      }
+      return chatIdArg(p[0]!, (chatId) => ({ name: 'messages', chatId, json: flag(v.json), limit: limit.value, before }));
+    },
+  },
+  search: {
+    options: { ...JSON_FLAG, chat: { type: 'string' }, limit: { type: 'string' } },
+    positionals: ['QUERY'],
+    build(v, p) {
+      const query = p[0]!.trim();
+      if (query.length === 0) return usage('search: QUERY must not be empty');
+      let limit: number | undefined;
+      if (str(v.limit) !== undefined) {
+        const l = parsePositiveInt(str(v.limit)!, '--limit');
+        if (!l.ok) return l;
+        limit = l.value;
+      }
+      let chatId: string | undefined;
+      if (str(v.chat) !== undefined) {
+        const id = parseHexId(str(v.chat)!, '--chat');
+        if (!id.ok) return id;
+        chatId = id.value;
+      }
+      return ok({ name: 'search', query, json: flag(v.json), chatId, limit });
+    },
+  },
+  export: {
+    options: { format: { type: 'string' } },
+    positionals: ['CHAT_ID'],
+    build(v, p) {
+      const format = str(v.format);
+      if (format !== 'md' && format !== 'json') return usage('export needs --format md or --format json');
+      return chatIdArg(p[0]!, (chatId) => ({ name: 'export', chatId, format }));
+    },
+  },
+  'profile set': {
+    options: { ...JSON_FLAG, name: { type: 'string' }, status: { type: 'string' }, avatar: { type: 'string' }, 'no-avatar': { type: 'boolean' } },
+    positionals: [],
+    build(v) {
+      const displayName = str(v.name)?.trim();
+      if (displayName === '') return usage('profile set: --name must not be empty');
+      if (str(v.avatar) !== undefined && flag(v['no-avatar'])) return usage('profile set: give --avatar or --no-avatar, not both');
+      const avatar = flag(v['no-avatar']) ? null : str(v.avatar);
+      if (displayName === undefined && str(v.status) === undefined && avatar === undefined) return usage('profile set needs --name, --status, --avatar or --no-avatar');
+      return ok({ name: 'profile set', displayName, status: str(v.status), avatar });
+    },
+  },
+  status: { options: JSON_FLAG, positionals: [], build: (v) => ok({ name: 'status', json: flag(v.json) }) },
+  run: { options: {}, positionals: [], build: () => ok({ name: 'run' }) },
+};

@@ -1,0 +1,43 @@
+// `cairn init`: creates the home (under its lock) and the account with this device.
+import { mkdirSync } from 'node:fs';
+import { acquireHomeLock, createHome, readLayout, type HomeSecret } from '../main/home/index.js';
+import type { Sodium } from '../shared/crypto/sodium.js';
+import { err, type Result } from '../shared/result.js';
+import type { CoreBackend } from './backend.js';
+
+export type InitOptions = {
+  dir: string;
+  name: string;
+  relays: string[];
+  secret: () => Promise<Result<HomeSecret, string>>;
+  sodium: () => Promise<Sodium>;
+  backend: () => Promise<Result<CoreBackend, string>>;
+};
+
+export async function initHome(options: InitOptions): Promise<Result<{ accountId: string; deviceId: string }, string>> {
+  const { dir } = options;
+  const existing = readLayout(dir);
+  if (existing.ok) return err('ALREADY_INITIALIZED', `${dir} already holds a Cairn home`);
+  if (existing.code === 'BAD_LAYOUT') return existing;
+  // Checked before the passphrase is asked for, so a build without a core fails fast.
+  const backend = await options.backend();
+  if (!backend.ok) return backend;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const lock = acquireHomeLock(dir);
+  if (!lock.ok) return lock;
+  try {
+    const secret = await options.secret();
+    if (!secret.ok) return secret;
+    const sodium = await options.sodium();
+    const created = createHome({ dir, sodium, ...secret.value });
+    if (!created.ok) return created;
+    const home = created.value;
+    try {
+      return await backend.value.initAccount({ home, sodium, name: options.name, relays: options.relays });
+    } finally {
+      home.close();
+    }
+  } finally {
+    lock.value.release();
+  }
+}
