@@ -65,7 +65,7 @@ describe('help', () => {
   it('the overview lists every command and the exit codes', () => {
     const text = overviewHelp();
     for (const topic of ALL_TOPICS) expect(text).toContain(`  ${topic}`);
-    expect(text).toMatch(/Exit codes:\n  0 {2}ok\n  1 {2}error/);
+    expect(text).toContain('Exit codes:\n  0  ok\n  1  error');
     expect(text).toContain('3  cannot unlock');
     expect(text).toContain('4  a relay is unreachable');
   });
