@@ -12,6 +12,8 @@ export type InitOptions = {
   secret: () => Promise<Result<HomeSecret, string>>;
   sodium: () => Promise<Sodium>;
   backend: () => Promise<Result<CoreBackend, string>>;
+  /** Read for CAIRN_KDF_FAST (test-only cheap Argon2id costs). */
+  env: Record<string, string | undefined>;
 };
 
 export async function initHome(options: InitOptions): Promise<Result<{ accountId: string; deviceId: string }, string>> {
@@ -29,7 +31,7 @@ export async function initHome(options: InitOptions): Promise<Result<{ accountId
     const secret = await options.secret();
     if (!secret.ok) return secret;
     const sodium = await options.sodium();
-    const created = createHome({ dir, sodium, ...secret.value });
+    const created = createHome({ dir, sodium, env: options.env, ...secret.value });
     if (!created.ok) return created;
     const home = created.value;
     try {

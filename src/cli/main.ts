@@ -71,7 +71,7 @@ async function runCommand(command: Command, dir: string, deps: Required<Omit<Cli
     case 'version':
       return { stdout: `cairn ${version()}\n`, exit: EXIT.OK, error: null };
     case 'init': {
-      const r = await initHome({ dir, name: command.displayName, relays: command.relays, secret: secret(true), sodium: deps.sodium, backend: deps.backend });
+      const r = await initHome({ dir, name: command.displayName, relays: command.relays, secret: secret(true), sodium: deps.sodium, backend: deps.backend, env: deps.env });
       return r.ok ? { stdout: jsonLine({ accountId: r.value.accountId, deviceId: r.value.deviceId }), exit: EXIT.OK, error: null } : failure(r.code, r.message);
     }
     case 'run': {

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -162,6 +162,8 @@ describe('main()', () => {
     const r = await run(['--home', fresh, 'init', '--name', 'Alice', '--relay', 'ws://127.0.0.1:1'], { CAIRN_PASSPHRASE: PASS, CAIRN_KDF_FAST: '1' });
     expect(r).toEqual({ code: EXIT.OK, stdout: `{"accountId":"${FAKE_ACCOUNT}","deviceId":"${FAKE_DEVICE}"}\n`, stderr: '' });
     expect(existsSync(join(fresh, LOCK_FILE))).toBe(false);
+    // CAIRN_KDF_FAST=1 came from main()'s environment, not this process's.
+    expect(JSON.parse(readFileSync(join(fresh, 'cairn.json'), 'utf8')).kdf).toMatchObject({ alg: 'argon2id13', ops: 1, mem: 8 * 1024 * 1024 });
     const again = await run(['--home', fresh, 'init', '--name', 'Alice', '--relay', 'ws://127.0.0.1:1']);
     expect(again.code).toBe(EXIT.ERROR);
     expect(again.stderr).toMatch(/^cairn: .*already holds a Cairn home\n$/);
