@@ -116,7 +116,7 @@ export function deletionSuite(ctx: AcceptanceContext): void {
     expect(floorOf(await s.cursorFloor(t))).toEqual({ min: 2, minDevice: hex(device(3)), second: 4 });
   });
 
-  it('never reuses a seq after deletion, also across reopen', async (c) => {
+  it('never reuses a seq after deletion, also across reopen', async () => {
     let s = ctx.store();
     const t = await setupTopic(s, 1, [1, 2]);
     await publish(s, t, [1, 1, 1]);
@@ -125,7 +125,7 @@ export function deletionSuite(ctx: AcceptanceContext): void {
     expect(await s.oldestSeq(t)).toBeNull();
     expect(await publish(s, t, [1])).toEqual([4]);
     expect((await ack(s, t, 2, 4)).deleted).toEqual([4]);
-    if (!ctx.reopen) return c.skip();
+    if (!ctx.reopen) return; // the rest applies to persistent adapters only
     s = await ctx.reopen();
     expect(await publish(s, t, [1])).toEqual([5]);
     expect((await ack(s, t, 2, 5)).deleted).toEqual([5]);

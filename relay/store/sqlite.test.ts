@@ -23,7 +23,7 @@ relayStoreAcceptance('sqlite', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-});
+}, { persistent: true });
 
 describe('relay SQLite store: expiry in bounded transactions', () => {
   it('expires a backlog larger than one chunk, merging gaps and keeping counters right', async () => {
