@@ -17,6 +17,9 @@ import type { Wire } from './wire.js';
 import type { Connection } from './connection.js';
 
 export type PendingPublish = { link: TopicLink; reqId: number; payload: Uint8Array; /** inbox publish without the capability */ limited: boolean };
+/** Most acks per store call: bounds how long one commit (and its ACKED writes) holds the event loop. */
+const ACK_CHUNK = 64;
+
 type Task = { run: () => Promise<unknown>; resolve: (value: unknown) => void; reject: (error: unknown) => void };
 
 export type BatcherDeps = { store: RelayStore; settings: RelaySettings; metrics: Metrics; hub: Hub; log: Logger; wire: Wire };
@@ -104,10 +107,15 @@ export class Batcher {
           await this.commitPublishes(batch);
         }
         if (this.acksReady()) {
-          const batch = this.acks;
-          this.acks = [];
-          this.acksDue = false;
+          let batch = this.acks;
+          if (batch.length > ACK_CHUNK) batch = this.acks.splice(0, ACK_CHUNK);
+          else {
+            this.acks = [];
+            this.acksDue = false;
+          }
           await this.commitAcks(batch);
+          // Let socket reads in between: publishes waiting behind a long ack backlog would see its whole latency.
+          if (this.acks.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
         }
         const task = this.tasks.shift();
         if (task) await task.run().then(task.resolve, task.reject);

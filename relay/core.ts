@@ -84,7 +84,7 @@ export function resolveSettings(o: RelayOptions): RelaySettings {
     maintenanceIntervalMs: o.maintenanceIntervalMs ?? Math.max(10, Math.min(Math.floor(ttlMs / 4), 60_000)),
     topicIdleMs: o.topicIdleMs ?? 5 * 60_000,
     replayPageSize: o.replayPageSize ?? 512,
-    ackBatchMs: o.ackBatchMs ?? 50,
+    ackBatchMs: o.ackBatchMs ?? 100,
     maxAuthFailures: o.maxAuthFailures ?? 3,
   };
 }

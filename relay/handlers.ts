@@ -55,6 +55,8 @@ function gated(conn: Connection, key: string, reqId: number, work: () => Promise
     })
     .then(() => {
       if (opening.get(key) === done) opening.delete(key);
+      // Idle sockets keep no empty map (memory per connection is a stated goal).
+      if (opening.size === 0 && conn.opening === opening) conn.opening = null;
     });
   opening.set(key, done);
 }
