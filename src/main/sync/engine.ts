@@ -1,0 +1,282 @@
+// The sync engine: docs and their topics on every relay, the outbox worker, inbound queues, targeted
+// sync, compaction, and sync() — wired to one RelayPool. What a sender may write and who to ask for
+// history comes from the core through SyncPolicy (it knows accounts, contacts and device lists).
+import { openEnvelope } from '../../shared/crypto/envelope.js';
+import type { Sodium } from '../../shared/crypto/sodium.js';
+import { decodeAppMessage } from '../../shared/docs/app-message.js';
+import type { DirectInFrame, UpdateFrame } from '../../shared/frames.js';
+import type { DeviceKey, TopicId } from '../../shared/ids.js';
+import { toHex } from '../../shared/ids.js';
+import { err, ok } from '../../shared/result.js';
+import type { CoreResult, CoreStatus } from '../../shared/core-api.js';
+import type { DeviceIdentity, RelayClientOptions, TopicCapability } from '../relay-client/index.js';
+import { createCursorStore } from '../db/index.js';
+import type { ClientDb } from '../db/index.js';
+import { Compactor } from './compactor.js';
+import { Convergence } from './convergence.js';
+import { DocRegistry } from './doc-registry.js';
+import type { Committed, DocSpec } from './doc-registry.js';
+import { InboundQueues } from './inbound.js';
+import type { Step } from './inbound.js';
+import type { CoreLogger } from './logger.js';
+import { createOutboxStore } from './outbox-store.js';
+import type { OutboxStore } from './outbox-store.js';
+import { OutboxWorker } from './outbox-worker.js';
+import { RelayPool } from './relay-pool.js';
+import type { TopicSpec } from './relay-pool.js';
+import { SyncWaiter } from './sync-waiter.js';
+
+export type Membership = 'member' | 'stranger' | 'unknown';
+
+export type SyncPolicy = {
+  /** Whether a device may write the doc: it is in the signed device list of a member (own devices for the account doc). */
+  membership(spec: DocSpec, deviceHex: string): Membership;
+  /** Fetches the members' device lists again; false when no relay answered. */
+  refreshMembers(spec: DocSpec): Promise<boolean>;
+  ownerOf(deviceHex: string): string | null;
+  /** Peer devices to ask for history, own devices first. */
+  candidates(spec: DocSpec): DeviceKey[];
+  /** Devices to register on the doc's topic. */
+  registerDevices(spec: DocSpec): DeviceKey[];
+  /** Decides an update on a followed topic that is no doc (the inbox). */
+  decideOther(url: string, frame: UpdateFrame): Step | Promise<Step>;
+};
+
+export type EngineEvents = {
+  committed(c: Committed): void;
+  /** Own messages whose state changed (published or delivered), per chat. */
+  messageStates(messages: Map<string, string[]>): void;
+  relayOpen(url: string, info: { reconnected: boolean; storeChanged: boolean }): void;
+  status(): void;
+};
+
+export type EngineOptions = {
+  db: ClientDb;
+  sodium: Sodium;
+  device: DeviceIdentity;
+  policy: SyncPolicy;
+  events: EngineEvents;
+  log: CoreLogger;
+  now(): number;
+  clientOptions?: Partial<Omit<RelayClientOptions, 'sodium' | 'device' | 'resumeCursor'>>;
+  step2BytesPerSecond?: number;
+  inboundRetryMs?: number;
+};
+
+export type DocTopic = DocSpec & { capability: TopicCapability };
+
+export class SyncEngine {
+  readonly registry: DocRegistry;
+  readonly pool: RelayPool;
+  readonly outbox: OutboxStore;
+  readonly #o: EngineOptions;
+  readonly #worker: OutboxWorker;
+  readonly #inbound: InboundQueues;
+  readonly #convergence: Convergence;
+  readonly #compactor: Compactor;
+  readonly #waiter: SyncWaiter;
+  readonly #topics = new Map<string, DocTopic>();
+  /** Topics (per relay) that reported GAP while replaying: asked for history once caught up. */
+  readonly #gaps = new Set<string>();
+  #stopped = false;
+
+  constructor(o: EngineOptions) {
+    this.#o = o;
+    const { db, sodium, device, policy, log } = o;
+    this.outbox = createOutboxStore(db);
+    const cursors = createCursorStore(db);
+    const history = db.prepare<[Uint8Array, string, Uint8Array], { here: number | null }>('SELECT max(store_id = ?) AS here FROM cursors WHERE relay = ? AND topic = ?');
+    this.registry = new DocRegistry({ db, sodium, device, outbox: this.outbox, ownerOf: (d) => policy.ownerOf(d), afterCommit: (c) => this.#afterCommit(c), now: o.now });
+    this.#compactor = new Compactor(this.registry.log, log);
+    this.pool = new RelayPool({
+      sodium,
+      device,
+      cursors,
+      log,
+      clientOptions: o.clientOptions,
+      cursorHistory: (url, storeId, topic) => {
+        const here = history.get(storeId, url, topic)?.here;
+        return here === 1 ? 'this' : here === 0 ? 'other' : 'none';
+      },
+      handlers: {
+        open: (url, info) => {
+          if (this.#stopped) return;
+          this.#worker.kick(url);
+          o.events.relayOpen(url, info);
+          this.#changed();
+        },
+        close: (url) => {
+          this.#inbound.clear(url);
+          this.#changed();
+        },
+        ready: (url) => {
+          this.#worker.kick(url);
+          this.#waiter.notify();
+        },
+        update: (url, storeId, f) => {
+          const spec = this.registry.byTopic(toHex(f.topic));
+          if (spec !== null) this.#convergence.peerSeen(url, spec, f.sender);
+          this.#inbound.push(url, storeId, f);
+        },
+        caughtUp: (url, hex, needsResync) => {
+          const spec = this.registry.byTopic(hex);
+          if (spec !== null && (needsResync || this.#gaps.delete(`${url} ${hex}`))) this.#convergence.request(url, spec);
+          this.#waiter.notify();
+        },
+        delivered: (url, f) => {
+          if (this.#stopped) return;
+          const spec = this.registry.byTopic(toHex(f.topic));
+          if (spec?.kind !== 'chat') return;
+          const ids = this.outbox.delivered(url, spec.id, f.seq);
+          if (ids.length > 0) o.events.messageStates(new Map([[spec.id, ids]]));
+        },
+        gap: (url, f) => {
+          const hex = toHex(f.topic);
+          const spec = this.registry.byTopic(hex);
+          if (spec === null) return;
+          log.info({ relay: url, topic: hex, from: f.fromSeq, to: f.toSeq }, 'GAP: asking a peer for the missing history');
+          if (this.pool.isCaughtUp(url, hex)) this.#convergence.request(url, spec);
+          else this.#gaps.add(`${url} ${hex}`);
+        },
+        direct: (url, f) => void (this.#stopped || this.#onDirect(url, f)),
+        targetOffline: (url, hex) => this.#convergence.targetOffline(url, hex),
+      },
+    });
+    this.#worker = new OutboxWorker({ db, outbox: this.outbox, registry: this.registry, pool: this.pool, log, published: (m) => m.size > 0 && o.events.messageStates(m) });
+    this.#inbound = new InboundQueues({ registry: this.registry, pool: this.pool, log, decide: (url, f) => this.#decide(url, f), retryMs: o.inboundRetryMs, idle: () => this.#waiter.notify() });
+    this.#convergence = new Convergence({ sodium, device, registry: this.registry, pool: this.pool, log, candidates: (s) => policy.candidates(s), bytesPerSecond: o.step2BytesPerSecond });
+    this.#waiter = new SyncWaiter({ pool: this.pool, outbox: this.outbox, busy: () => this.#inbound.busy() });
+  }
+
+  start(): void {
+    this.pool.start();
+    this.#worker.kickAll();
+  }
+
+  /** Final: the relays are closed and no event fires afterwards. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#worker.stop();
+    this.#inbound.stop();
+    this.#convergence.stop();
+    this.#compactor.stop();
+    this.#waiter.stop();
+    await this.pool.stop();
+  }
+
+  /** Registers a doc and follows its topic on each of its relays. */
+  follow(spec: DocTopic): void {
+    this.registry.register(spec);
+    const known = this.#topics.get(spec.id);
+    this.#topics.set(spec.id, spec);
+    const topic: TopicSpec = { topic: spec.topic, hex: spec.topicHex, capability: spec.capability, flags: 0, devices: () => this.#o.policy.registerDevices(spec) };
+    for (const url of spec.relays) this.pool.addTopic(url, topic);
+    if (known === undefined) this.#compactor.note(spec.id, this.registry.log.countUpdates(spec.id));
+  }
+
+  /** Follows a topic that is no doc (the inbox); its updates go to SyncPolicy.decideOther. */
+  followTopic(url: string, spec: TopicSpec): void {
+    this.pool.addTopic(url, spec);
+  }
+
+  /** Stops following a doc and forgets it locally (log, messages, cursors, outbox rows). */
+  unfollow(id: string): void {
+    const spec = this.#topics.get(id);
+    if (spec === undefined) return;
+    for (const url of spec.relays) this.pool.removeTopic(url, spec.topicHex);
+    this.#topics.delete(id);
+    this.#compactor.forget(id);
+    this.registry.transaction(() => {
+      this.outbox.removeDoc(id);
+      this.outbox.removeChatDelivery(id);
+    });
+    this.registry.drop(id);
+    this.#changed();
+  }
+
+  topic(id: string): DocTopic | null {
+    return this.#topics.get(id) ?? null;
+  }
+
+  /** Kicks the outbox of the given relays (after rows were written outside a doc change). */
+  kick(relays: Iterable<string>): void {
+    for (const url of relays) this.#worker.kick(url);
+    this.#changed();
+  }
+
+  status(): CoreStatus {
+    const relays = this.pool.status();
+    return { relays, outbox: this.outbox.count(), online: relays.some((r) => r.connected) };
+  }
+
+  /** Resolves once the outbox is empty, every ack is confirmed and every followed topic caught up. */
+  async sync(timeoutMs: number): Promise<CoreResult<{ topics: number }>> {
+    const r = await this.#waiter.wait(timeoutMs);
+    if (r.ok) return ok({ topics: r.value });
+    return err(r.code, r.message);
+  }
+
+  #afterCommit(c: Committed): void {
+    for (const [doc, n] of c.appended) this.#compactor.note(doc, n);
+    for (const url of c.outbox) this.#worker.kick(url);
+    this.#o.events.committed(c);
+    if (c.outbox.size > 0) this.#changed();
+  }
+
+  #changed(): void {
+    if (this.#stopped) return;
+    this.#waiter.notify();
+    this.#o.events.status();
+  }
+
+  #decide(url: string, f: UpdateFrame): Step | Promise<Step> {
+    const spec = this.registry.byTopic(toHex(f.topic));
+    if (spec === null) return this.#o.policy.decideOther(url, f);
+    return this.#decideDoc(spec, f, true);
+  }
+
+  #decideDoc(spec: DocSpec, f: UpdateFrame, mayRefresh: boolean): Step | Promise<Step> {
+    const { sodium, policy, log } = this.#o;
+    const opened = openEnvelope(sodium, f.payload, { expectedTopic: spec.topic, attestedSender: f.sender, keyForEpoch: (e) => (e === 0 ? spec.key : null) });
+    if (!opened.ok) {
+      log.warn({ topic: spec.topicHex, seq: f.seq, code: opened.code }, `dropping an envelope: ${opened.message}`);
+      return { kind: 'skip' };
+    }
+    const sender = toHex(f.sender);
+    const membership = policy.membership(spec, sender);
+    if (membership === 'unknown' && mayRefresh) {
+      return policy.refreshMembers(spec).then((answered) => (answered ? this.#decideDoc(spec, f, false) : { kind: 'stall' }));
+    }
+    if (membership !== 'member') {
+      log.warn({ topic: spec.topicHex, seq: f.seq, sender }, 'dropping an update from a device that is not a member');
+      return { kind: 'skip' };
+    }
+    const msg = decodeAppMessage(opened.value.plaintext);
+    if (!msg.ok || msg.value.kind !== 'sync' || msg.value.sync === 'step1') {
+      log.warn({ topic: spec.topicHex, seq: f.seq }, 'dropping a stored envelope that is no sync update');
+      return { kind: 'skip' };
+    }
+    return { kind: 'apply', update: { doc: spec.id, update: msg.value.payload, author: msg.value.sync === 'update' ? sender : null } };
+  }
+
+  async #onDirect(url: string, f: DirectInFrame): Promise<void> {
+    const { sodium, policy, log } = this.#o;
+    const spec = this.registry.byTopic(toHex(f.topic));
+    if (spec === null) return;
+    const opened = openEnvelope(sodium, f.payload, { expectedTopic: spec.topic as TopicId, attestedSender: f.sender, keyForEpoch: (e) => (e === 0 ? spec.key : null) });
+    if (!opened.ok) return log.warn({ topic: spec.topicHex, code: opened.code }, `dropping a direct envelope: ${opened.message}`);
+    const sender = toHex(f.sender);
+    let membership = policy.membership(spec, sender);
+    if (membership === 'unknown' && (await policy.refreshMembers(spec))) membership = policy.membership(spec, sender);
+    if (membership !== 'member') return log.warn({ topic: spec.topicHex, sender }, 'ignoring a direct frame from a device that is not a member');
+    const msg = decodeAppMessage(opened.value.plaintext);
+    if (!msg.ok || msg.value.kind !== 'sync') return;
+    if (msg.value.sync === 'step1') return this.#convergence.answer(url, spec, f.sender, msg.value.payload);
+    try {
+      this.registry.remote([{ doc: spec.id, update: msg.value.payload, author: msg.value.sync === 'update' ? sender : null }]);
+      if (msg.value.sync === 'step2') this.#convergence.answered(url, spec);
+    } catch (e) {
+      log.warn({ topic: spec.topicHex, sender }, `a synced update does not apply: ${(e as Error).message}`);
+    }
+  }
+}

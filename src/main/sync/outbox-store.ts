@@ -1,0 +1,82 @@
+// The outbox (sealed envelopes waiting for a relay's PUBLISHED) and the delivery state of own messages
+// (tables of migration 4). A local change writes its rows in the transaction that persists the change.
+import type { ClientDb } from '../db/open.js';
+
+export type OutboxInsert = { relay: string; topic: Uint8Array; doc: string; envelope: Uint8Array; messageId: string | null; createdAt: number };
+export type OutboxRow = OutboxInsert & { id: number };
+export type DeliveryState = 'queued' | 'sent' | 'delivered';
+
+export type OutboxStore = {
+  add(row: OutboxInsert): number;
+  /** Rows of one relay after the given id, oldest first. */
+  next(relay: string, afterId: number, limit: number): OutboxRow[];
+  /** Removes a published row and, for a message, records where it was stored (state 'sent'). */
+  published(id: number, chat: string | null, seq: number): void;
+  /** Drops a row that can never be published. */
+  remove(id: number): void;
+  count(): number;
+  /** Relays that have rows waiting. */
+  relays(): string[];
+  /** Drops every row of a doc (a blocked chat). */
+  removeDoc(doc: string): void;
+  /** DELIVERED (cumulative): marks the chat's messages stored at seq <= the given one on that relay; returns their ids. */
+  delivered(relay: string, chat: string, seq: number): string[];
+  /** The state of own messages: queued (an outbox row), delivered (a relay said so), sent (a relay stored it). */
+  states(chat: string, ids: readonly string[]): Map<string, DeliveryState>;
+  removeChatDelivery(chat: string): void;
+};
+
+type Raw = { id: number; relay: string; topic: Uint8Array; doc: string; envelope: Uint8Array; message_id: string | null; created_at: number };
+
+export function createOutboxStore(db: ClientDb): OutboxStore {
+  const q = {
+    add: db.prepare<[string, Uint8Array, string, Uint8Array, string | null, number]>(
+      'INSERT INTO outbox (relay, topic, doc, envelope, message_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    next: db.prepare<[string, number, number], Raw>('SELECT id, relay, topic, doc, envelope, message_id, created_at FROM outbox WHERE relay = ? AND id > ? ORDER BY id LIMIT ?'),
+    get: db.prepare<[number], { message_id: string | null; relay: string }>('SELECT message_id, relay FROM outbox WHERE id = ?'),
+    remove: db.prepare<[number]>('DELETE FROM outbox WHERE id = ?'),
+    sent: db.prepare<[string, string, string, number]>('INSERT INTO delivery (chat, message_id, relay, seq) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox'),
+    relays: db.prepare<[], { relay: string }>('SELECT DISTINCT relay FROM outbox'),
+    removeDoc: db.prepare<[string]>('DELETE FROM outbox WHERE doc = ?'),
+    toDeliver: db.prepare<[string, string, number], { message_id: string }>('SELECT message_id FROM delivery WHERE relay = ? AND chat = ? AND seq <= ? AND delivered = 0'),
+    deliver: db.prepare<[string, string, number]>('UPDATE delivery SET delivered = 1 WHERE relay = ? AND chat = ? AND seq <= ? AND delivered = 0'),
+    queued: db.prepare<[string, string], { message_id: string }>('SELECT DISTINCT message_id FROM outbox WHERE doc = ? AND message_id IN (SELECT value FROM json_each(?))'),
+    delivery: db.prepare<[string, string], { message_id: string; delivered: number }>(
+      'SELECT message_id, max(delivered) AS delivered FROM delivery WHERE chat = ? AND message_id IN (SELECT value FROM json_each(?)) GROUP BY message_id',
+    ),
+    removeChatDelivery: db.prepare<[string]>('DELETE FROM delivery WHERE chat = ?'),
+  };
+  const published = db.transaction((id: number, chat: string | null, seq: number) => {
+    const row = q.get.get(id);
+    if (!row) return;
+    q.remove.run(id);
+    if (chat !== null && row.message_id !== null) q.sent.run(chat, row.message_id, row.relay, seq);
+  });
+  const delivered = db.transaction((relay: string, chat: string, seq: number) => {
+    const ids = q.toDeliver.all(relay, chat, seq).map((r) => r.message_id);
+    if (ids.length > 0) q.deliver.run(relay, chat, seq);
+    return ids;
+  });
+  return {
+    add: (r) => Number(q.add.run(r.relay, r.topic, r.doc, r.envelope, r.messageId, r.createdAt).lastInsertRowid),
+    next: (relay, afterId, limit) =>
+      q.next.all(relay, afterId, limit).map((r) => ({ id: r.id, relay: r.relay, topic: r.topic, doc: r.doc, envelope: r.envelope, messageId: r.message_id, createdAt: r.created_at })),
+    published: (id, chat, seq) => published(id, chat, seq),
+    remove: (id) => void q.remove.run(id),
+    count: () => q.count.get()!.n,
+    relays: () => q.relays.all().map((r) => r.relay),
+    removeDoc: (doc) => void q.removeDoc.run(doc),
+    delivered: (relay, chat, seq) => delivered(relay, chat, seq),
+    states(chat, ids) {
+      const out = new Map<string, DeliveryState>();
+      if (ids.length === 0) return out;
+      const json = JSON.stringify(ids);
+      for (const r of q.delivery.all(chat, json)) out.set(r.message_id, r.delivered ? 'delivered' : 'sent');
+      for (const r of q.queued.all(chat, json)) if (!out.has(r.message_id)) out.set(r.message_id, 'queued');
+      return out;
+    },
+    removeChatDelivery: (chat) => void q.removeChatDelivery.run(chat),
+  };
+}

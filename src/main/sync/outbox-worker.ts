@@ -1,0 +1,139 @@
+// Publishes outbox rows, per relay, once that relay is connected and the row's topic is ready there (proven,
+// registered, subscribed: registering the members first keeps the relay from deleting an update nobody
+// else is registered for). A row leaves only on PUBLISHED; transient refusals retry with backoff.
+import { toHex } from '../../shared/ids.js';
+import type { TopicId } from '../../shared/ids.js';
+import type { ClientDb } from '../db/open.js';
+import type { DocRegistry } from './doc-registry.js';
+import type { CoreLogger } from './logger.js';
+import type { OutboxRow, OutboxStore } from './outbox-store.js';
+import type { RelayPool } from './relay-pool.js';
+
+export type OutboxWorkerOptions = {
+  db: ClientDb;
+  outbox: OutboxStore;
+  registry: DocRegistry;
+  pool: RelayPool;
+  log: CoreLogger;
+  /** After rows were published: their chats' message ids now have a delivery state. */
+  published(messages: Map<string, string[]>): void;
+  /** Rows per round of pipelined publishes (default 64). */
+  batch?: number;
+};
+
+/** Errors that can never turn into PUBLISHED for the same bytes. */
+const FATAL = new Set(['FRAME_TOO_LARGE', 'MALFORMED', 'UNSUPPORTED_VERSION']);
+/** The socket is gone: the next 'open' kicks the worker again. */
+const OFFLINE = new Set(['NOT_CONNECTED', 'DISCONNECTED', 'CLOSED']);
+
+type RelayState = { running: boolean; again: boolean; retry: ReturnType<typeof setTimeout> | null; retryMs: number };
+
+export class OutboxWorker {
+  readonly #o: OutboxWorkerOptions;
+  readonly #relays = new Map<string, RelayState>();
+  #stopped = false;
+
+  constructor(options: OutboxWorkerOptions) {
+    this.#o = options;
+  }
+
+  /** Publishes what the relay can take now; safe to call often. */
+  kick(url: string): void {
+    if (this.#stopped) return;
+    let s = this.#relays.get(url);
+    if (s === undefined) this.#relays.set(url, (s = { running: false, again: false, retry: null, retryMs: 1000 }));
+    if (s.running) {
+      s.again = true;
+      return;
+    }
+    void this.#run(url, s);
+  }
+
+  kickAll(): void {
+    for (const url of this.#o.outbox.relays()) {
+      this.#o.pool.ensure(url);
+      this.kick(url);
+    }
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    for (const s of this.#relays.values()) if (s.retry !== null) clearTimeout(s.retry);
+  }
+
+  async #run(url: string, s: RelayState): Promise<void> {
+    s.running = true;
+    try {
+      do {
+        s.again = false;
+        const outcome = await this.#pass(url);
+        if (outcome === 'retry') this.#scheduleRetry(url, s);
+        else if (outcome === 'done') s.retryMs = 1000;
+      } while (s.again && !this.#stopped);
+    } finally {
+      s.running = false;
+    }
+  }
+
+  /** One pass over the relay's rows; 'retry' when some were refused for a reason that may pass. */
+  async #pass(url: string): Promise<'done' | 'offline' | 'retry'> {
+    const { outbox, registry, pool, db, log } = this.#o;
+    const entry = pool.ensure(url);
+    let after = 0;
+    let retry = false;
+    for (;;) {
+      if (!entry.connected || this.#stopped) return 'offline';
+      const rows = outbox.next(url, after, this.#o.batch ?? 64);
+      if (rows.length === 0) break;
+      after = rows[rows.length - 1]!.id;
+      // A row for a topic of ours waits until the topic is ready; others (a contact's inbox) go at once.
+      const sendable = rows.filter((r) => {
+        const hex = toHex(r.topic);
+        return registry.byTopic(hex) === null ? !pool.follows(url, hex) : pool.isReady(url, hex);
+      });
+      const results = await Promise.all(sendable.map((r) => entry.client.publish(r.topic as TopicId, r.envelope)));
+      const done: { row: OutboxRow; seq: number }[] = [];
+      let offline = false;
+      results.forEach((r, i) => {
+        const row = sendable[i]!;
+        if (r.ok) return void done.push({ row, seq: r.value });
+        if (OFFLINE.has(r.code)) offline = true;
+        else if (FATAL.has(r.code)) {
+          log.error({ relay: url, doc: row.doc }, `dropping an outbox entry the relay can never take: ${r.code} ${r.message}`);
+          outbox.remove(row.id);
+        } else {
+          log.warn({ relay: url, doc: row.doc, code: r.code }, `publish refused, retrying later: ${r.message}`);
+          retry = true;
+        }
+      });
+      if (done.length > 0) this.#record(db, done);
+      if (offline) return 'offline';
+    }
+    return retry ? 'retry' : 'done';
+  }
+
+  #record(db: ClientDb, done: { row: OutboxRow; seq: number }[]): void {
+    const { outbox, registry } = this.#o;
+    const messages = new Map<string, string[]>();
+    db.transaction(() => {
+      for (const { row, seq } of done) {
+        const chat = registry.spec(row.doc)?.kind === 'chat' ? row.doc : null;
+        outbox.published(row.id, chat, seq);
+        if (chat === null || row.messageId === null) continue;
+        const list = messages.get(chat);
+        if (list === undefined) messages.set(chat, [row.messageId]);
+        else list.push(row.messageId);
+      }
+    })();
+    this.#o.published(messages);
+  }
+
+  #scheduleRetry(url: string, s: RelayState): void {
+    if (s.retry !== null || this.#stopped) return;
+    s.retry = setTimeout(() => {
+      s.retry = null;
+      this.kick(url);
+    }, s.retryMs);
+    s.retryMs = Math.min(s.retryMs * 2, 60_000);
+  }
+}

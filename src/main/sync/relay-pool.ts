@@ -1,0 +1,307 @@
+// One RelayClient per relay URL, and per relay the topics this device follows there: proven, registered
+// (the devices that must receive it) and subscribed from the persisted cursor. It also tracks what sync()
+// waits for: CAUGHT_UP per subscribed topic, and every sent ack confirmed by ACKED.
+import { RelayClient } from '../relay-client/index.js';
+import type { DeviceIdentity, RelayClientOptions, TopicCapability } from '../relay-client/index.js';
+import type { DeliveredFrame, DirectInFrame, GapFrame, UpdateFrame } from '../../shared/frames.js';
+import type { DeviceKey, StoreId, TopicId } from '../../shared/ids.js';
+import { toHex } from '../../shared/ids.js';
+import type { Sodium } from '../../shared/crypto/sodium.js';
+import { MAX_DEVICES_PER_REGISTER } from '../../shared/limits.js';
+import type { RelayStatus } from '../../shared/core-api.js';
+import type { CursorStore } from '../db/index.js';
+import type { CoreLogger } from './logger.js';
+
+export type TopicSpec = {
+  topic: TopicId;
+  hex: string;
+  capability: TopicCapability;
+  flags: number;
+  /** Devices to REGISTER before the topic counts as ready (e.g. every member device of a chat). */
+  devices(): DeviceKey[];
+};
+
+/** Why a subscription needs a sync step 1 once caught up: none, a first backfill, or a void cursor (new store). */
+type Backfill = 'none' | 'first' | 'resync';
+type TopicState = { spec: TopicSpec; proven: boolean; ready: boolean; caughtUp: boolean; ackSent: number; ackConfirmed: number; backfill: Backfill; firstSeq: number | null };
+
+export type RelayEntry = {
+  readonly url: string;
+  readonly client: RelayClient;
+  connected: boolean;
+  storeId: StoreId | null;
+  lastError: string | null;
+  readonly topics: Map<string, TopicState>;
+};
+
+export type PoolHandlers = {
+  open(url: string, info: { reconnected: boolean; storeChanged: boolean }): void;
+  close(url: string): void;
+  /** The topic is proven, registered and subscribed on this relay: its outbox rows may go. */
+  ready(url: string, topicHex: string): void;
+  update(url: string, storeId: StoreId, frame: UpdateFrame): void;
+  /** needsResync: a first backfill that lacked history, or a cursor voided by a new store. */
+  caughtUp(url: string, topicHex: string, needsResync: boolean): void;
+  delivered(url: string, frame: DeliveredFrame): void;
+  gap(url: string, frame: GapFrame): void;
+  direct(url: string, frame: DirectInFrame): void;
+  targetOffline(url: string, topicHex: string): void;
+};
+
+export type PoolOptions = {
+  sodium: Sodium;
+  device: DeviceIdentity;
+  cursors: CursorStore;
+  /** Whether this device has a cursor row for the topic on this relay: under this store id, only under
+   *  another one (the relay lost its store), or none at all (never subscribed there). */
+  cursorHistory(url: string, storeId: StoreId, topic: TopicId): 'this' | 'other' | 'none';
+  handlers: PoolHandlers;
+  log: CoreLogger;
+  clientOptions?: Partial<Omit<RelayClientOptions, 'sodium' | 'device' | 'resumeCursor'>>;
+};
+
+export class RelayPool {
+  readonly #o: PoolOptions;
+  readonly #relays = new Map<string, RelayEntry>();
+  #started = false;
+
+  constructor(options: PoolOptions) {
+    this.#o = options;
+  }
+
+  get(url: string): RelayEntry | null {
+    return this.#relays.get(url) ?? null;
+  }
+
+  entries(): RelayEntry[] {
+    return [...this.#relays.values()];
+  }
+
+  /** The entry for url, created (and, once started, connected) if absent. */
+  ensure(url: string): RelayEntry {
+    let e = this.#relays.get(url);
+    if (e !== undefined) return e;
+    const client = new RelayClient({ ...this.#o.clientOptions, sodium: this.#o.sodium, device: this.#o.device, resumeCursor: (topic, storeId) => this.#resume(url, topic, storeId) });
+    e = { url, client, connected: false, storeId: null, lastError: null, topics: new Map() };
+    this.#relays.set(url, e);
+    this.#wire(e);
+    if (this.#started) this.#connect(e);
+    return e;
+  }
+
+  /** Connects every relay known so far (and later ones as they are added). */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    for (const e of this.#relays.values()) this.#connect(e);
+  }
+
+  async stop(): Promise<void> {
+    this.#started = false;
+    await Promise.all([...this.#relays.values()].map((e) => e.client.close()));
+  }
+
+  /** Resolves true once the relay is connected (connecting it if the pool is started), false after timeoutMs. */
+  whenOpen(url: string, timeoutMs: number): Promise<boolean> {
+    const e = this.ensure(url);
+    if (e.connected) return Promise.resolve(true);
+    if (!this.#started) this.#connect(e);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(false), timeoutMs);
+      const off = e.client.on('open', () => done(true));
+      const done = (v: boolean) => {
+        clearTimeout(timer);
+        off();
+        resolve(v);
+      };
+    });
+  }
+
+  /** Follows a topic on a relay; proven, registered and subscribed now if connected, else at the next open. */
+  addTopic(url: string, spec: TopicSpec): void {
+    const e = this.ensure(url);
+    if (e.topics.has(spec.hex)) return;
+    e.topics.set(spec.hex, { spec, proven: false, ready: false, caughtUp: false, ackSent: 0, ackConfirmed: 0, backfill: 'none', firstSeq: null });
+    if (e.connected) void this.#openTopic(e, e.topics.get(spec.hex)!);
+  }
+
+  /** Stops following a topic (unsubscribes when connected); registration is the caller's business. */
+  removeTopic(url: string, hex: string): void {
+    const e = this.#relays.get(url);
+    const t = e?.topics.get(hex);
+    if (e === undefined || t === undefined) return;
+    e.topics.delete(hex);
+    if (e.connected && t.proven) void e.client.unsubscribe(t.spec.topic);
+  }
+
+  isReady(url: string, hex: string): boolean {
+    return this.#relays.get(url)?.topics.get(hex)?.ready === true;
+  }
+
+  isCaughtUp(url: string, hex: string): boolean {
+    return this.#relays.get(url)?.topics.get(hex)?.caughtUp === true;
+  }
+
+  follows(url: string, hex: string): boolean {
+    return this.#relays.get(url)?.topics.has(hex) === true;
+  }
+
+  /** A cumulative ack, sent after the update was committed; sync() waits for its ACKED. */
+  ack(url: string, topic: TopicId, seq: number): void {
+    const e = this.#relays.get(url);
+    const t = e?.topics.get(toHex(topic));
+    if (e === undefined || t === undefined) return;
+    if (seq > t.ackConfirmed && seq > t.ackSent) t.ackSent = seq;
+    this.#o.log.debug({ relay: url, topic: t.spec.hex.slice(0, 8), seq }, 'ack');
+    e.client.ack(topic, seq);
+  }
+
+  /** Why this relay is not settled for sync(), or null: connected, every topic caught up, every ack confirmed. */
+  unsettled(url: string): string | null {
+    const e = this.#relays.get(url);
+    if (e === undefined) return null;
+    if (!e.connected) return 'not connected';
+    for (const t of e.topics.values()) {
+      if (!t.ready || !t.caughtUp) return `topic ${t.spec.hex.slice(0, 8)} not caught up`;
+      if (t.ackConfirmed < t.ackSent) return `ack of topic ${t.spec.hex.slice(0, 8)} not confirmed (${t.ackConfirmed} < ${t.ackSent})`;
+    }
+    return null;
+  }
+
+  status(): RelayStatus[] {
+    return [...this.#relays.values()].map((e) => ({ url: e.url, connected: e.connected, storeId: e.storeId === null ? null : toHex(e.storeId), lastError: e.lastError }));
+  }
+
+  // ---- internals
+
+  #connect(e: RelayEntry): void {
+    if (e.client.isOpen) return;
+    void e.client.connect(e.url).then(
+      (r) => {
+        if (!r.ok) e.lastError = `${r.code}: ${r.message}`;
+      },
+      () => undefined, // connect() twice: already connecting
+    );
+  }
+
+  #resume(url: string, topic: TopicId, storeId: StoreId): number {
+    const t = this.#relays.get(url)?.topics.get(toHex(topic));
+    const cursor = this.#o.cursors.get(url, storeId, topic);
+    if (t !== undefined) this.#prepareSubscribe(url, t, storeId, cursor);
+    return cursor;
+  }
+
+  /** Decides before a subscribe whether its backlog will need a step 1, and records that this store has a cursor. */
+  #prepareSubscribe(url: string, t: TopicState, storeId: StoreId, cursor: number): void {
+    t.caughtUp = false;
+    t.firstSeq = null;
+    const history = cursor > 0 ? 'this' : this.#o.cursorHistory(url, storeId, t.spec.topic);
+    t.backfill = history === 'this' ? 'none' : history === 'other' ? 'resync' : 'first';
+    // A row (cursor 0) marks that this device subscribed under this store: later subscriptions are no first backfill.
+    if (history !== 'this') this.#o.cursors.advance(url, storeId, t.spec.topic, 0);
+  }
+
+  async #openTopic(e: RelayEntry, t: TopicState): Promise<void> {
+    const { client } = e;
+    const opened = await client.openTopic(t.spec.capability, t.spec.flags);
+    if (!opened.ok) return this.#topicFailed(e, t, 'OPEN_TOPIC', opened.message);
+    t.proven = true;
+    if (!(await this.#register(e, t))) return;
+    const storeId = client.storeId;
+    if (storeId === null || e.topics.get(t.spec.hex) !== t) return;
+    const cursor = this.#o.cursors.get(e.url, storeId, t.spec.topic);
+    this.#prepareSubscribe(e.url, t, storeId, cursor);
+    const sub = await client.subscribe(t.spec.topic, cursor);
+    if (!sub.ok) return this.#topicFailed(e, t, 'SUBSCRIBE', sub.message);
+    this.#markReady(e, t);
+  }
+
+  async #register(e: RelayEntry, t: TopicState): Promise<boolean> {
+    const devices = t.spec.devices();
+    for (let i = 0; i < devices.length; i += MAX_DEVICES_PER_REGISTER) {
+      const r = await e.client.register(t.spec.topic, devices.slice(i, i + MAX_DEVICES_PER_REGISTER));
+      if (!r.ok) {
+        this.#topicFailed(e, t, 'REGISTER', r.message);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  #markReady(e: RelayEntry, t: TopicState): void {
+    if (!e.connected || e.topics.get(t.spec.hex) !== t) return;
+    t.ready = true;
+    this.#o.handlers.ready(e.url, t.spec.hex);
+  }
+
+  #topicFailed(e: RelayEntry, t: TopicState, what: string, message: string): void {
+    e.lastError = `${what} ${t.spec.hex.slice(0, 8)}: ${message}`;
+    this.#o.log.warn({ relay: e.url, topic: t.spec.hex }, `${what} failed: ${message}`);
+  }
+
+  async #onOpen(e: RelayEntry, reconnected: boolean, storeChanged: boolean): Promise<void> {
+    e.connected = true;
+    e.storeId = e.client.storeId;
+    e.lastError = null;
+    for (const t of e.topics.values()) {
+      // A reconnect resubscribed from the persisted cursors, which also acknowledged what was acked before.
+      t.ackConfirmed = Math.max(t.ackConfirmed, t.ackSent);
+      if (storeChanged) t.ackSent = t.ackConfirmed = 0;
+    }
+    this.#o.handlers.open(e.url, { reconnected, storeChanged });
+    await Promise.all(
+      [...e.topics.values()].map(async (t) => {
+        if (!t.proven) return this.#openTopic(e, t);
+        // The relay restored our own registration by the resubscribe; a new store also lost the others'.
+        if (storeChanged && !(await this.#register(e, t))) return;
+        this.#markReady(e, t);
+      }),
+    );
+  }
+
+  #wire(e: RelayEntry): void {
+    const { client } = e;
+    const h = this.#o.handlers;
+    const topicOf = (topic: TopicId) => e.topics.get(toHex(topic));
+    client.on('open', (o) => void this.#onOpen(e, o.reconnected, o.storeChanged));
+    client.on('close', (c) => {
+      const was = e.connected;
+      e.connected = false;
+      for (const t of e.topics.values()) t.ready = t.caughtUp = false;
+      if (!c.willReconnect && e.lastError === null) e.lastError = `closed (${c.code}${c.reason ? ` ${c.reason}` : ''})`;
+      if (was) h.close(e.url);
+    });
+    client.on('closing', (c) => {
+      if (c.reason === 'REPLACED') e.lastError = 'replaced: another process runs this device';
+    });
+    client.on('update', (f) => {
+      const t = topicOf(f.topic);
+      if (t === undefined || e.storeId === null) return;
+      if (t.backfill === 'first' && t.firstSeq === null) t.firstSeq = f.seq;
+      h.update(e.url, e.storeId, f);
+    });
+    client.on('caughtUp', (f) => {
+      const t = topicOf(f.topic);
+      if (t === undefined) return;
+      t.caughtUp = true;
+      const needsResync = t.backfill === 'resync' || (t.backfill === 'first' && f.headSeq > 0 && t.firstSeq !== 1);
+      t.backfill = 'none';
+      h.caughtUp(e.url, t.spec.hex, needsResync);
+    });
+    client.on('acked', (f) => {
+      const t = topicOf(f.topic);
+      this.#o.log.debug({ relay: e.url, topic: toHex(f.topic).slice(0, 8), seq: f.seq }, 'acked');
+      if (t !== undefined && f.seq > t.ackConfirmed) t.ackConfirmed = f.seq;
+    });
+    client.on('delivered', (f) => h.delivered(e.url, f));
+    client.on('gap', (f) => h.gap(e.url, f));
+    client.on('direct', (f) => h.direct(e.url, f));
+    client.on('error', (x) => {
+      const t = x.topic === null ? undefined : topicOf(x.topic);
+      if (x.code === 'TARGET_OFFLINE' && x.topic !== null) return h.targetOffline(e.url, toHex(x.topic));
+      // An ack the relay refuses (no longer registered) will never be confirmed: stop waiting for it.
+      if (x.code === 'NOT_REGISTERED' && t !== undefined) t.ackConfirmed = Math.max(t.ackConfirmed, t.ackSent);
+      this.#o.log.warn({ relay: e.url, code: x.code, topic: x.topic === null ? null : toHex(x.topic) }, `relay error: ${x.message}`);
+    });
+  }
+}
