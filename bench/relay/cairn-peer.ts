@@ -1,11 +1,12 @@
 // Peer for cairn-relay, lean but doing what a real device does: AUTH (Ed25519 over the challenge),
 // OPEN_TOPIC with the capability proof, REGISTER (the room's creator registers every device), SUBSCRIBE,
-// then PUBLISH, and cumulative ACKs coalesced per topic every ACK_INTERVAL_MS (the relay client's default).
+// then PUBLISH, and one cumulative ACK per topic at most ACK_DELAY_MS after the first unacked update, each
+// device on its own timer (the relay client's AckCoalescer, default 20 ms).
 import type WebSocket from 'ws';
 import { decodeRelayFrame, encodeFrame } from '../../src/shared/codec.js';
 import { FrameType, RelayErrorCode } from '../../src/shared/frames.js';
 import type { RelayFrame } from '../../src/shared/frames.js';
-import type { DeviceKey, TopicId } from '../../src/shared/ids.js';
+import type { DeviceKey } from '../../src/shared/ids.js';
 import { deriveCapability, signAuth, signTopicProof } from '../../src/shared/crypto/capability.js';
 import type { TopicCapability } from '../../src/shared/crypto/capability.js';
 import { randomBytes } from '../../src/shared/crypto/sodium.js';
@@ -15,20 +16,17 @@ import type { PayloadInfo } from './payload.js';
 import { inBatches, openSocket } from './peer.js';
 import type { ConnectRoom, DeliveryListener, Peer, RoomSpec } from './peer.js';
 
-const ACK_INTERVAL_MS = 20;
+const ACK_DELAY_MS = 20;
 const SETUP_TIMEOUT_MS = 20_000;
 const REQ_OPEN = 1;
 const REQ_REGISTER = 2;
 const REQ_SUBSCRIBE = 3;
 
-/** The device state the shared ack flusher needs. */
-type AckState = { ws: WebSocket; topic: TopicId; received: number; acked: number };
 
 export type CairnConnector = {
   connectRoom: ConnectRoom;
   /** Error frames seen after setup, by code name (RATE_LIMITED, QUOTA, … would mean lost messages). */
   errors(): Record<string, number>;
-  stop(): void;
 };
 
 const ERROR_NAMES = new Map<number, string>(Object.entries(RelayErrorCode).map(([name, code]) => [code, name]));
@@ -38,15 +36,15 @@ type PeerContext = {
   payloadBytes: number;
   onDelivery: DeliveryListener;
   onError: (code: number) => void;
-  ackStates: Set<AckState>;
 };
 
 async function cairnPeer(url: string, ctx: PeerContext, device: SignKeyPair, cap: TopicCapability, register: DeviceKey[] | null, id: number): Promise<Peer> {
   const { sodium, onDelivery, onError } = ctx;
   const deviceKey = device.publicKey as DeviceKey;
   const info: PayloadInfo = { msgId: 0, sentAt: 0, publisher: 0 };
-  let ack: AckState | null = null;
   let received = 0;
+  let acked = 0;
+  let ackTimer: ReturnType<typeof setTimeout> | null = null;
   let ready = false;
   let nonce: Uint8Array | null = null;
   let settle: { resolve(): void; reject(e: Error): void } | null = null;
@@ -57,12 +55,20 @@ async function cairnPeer(url: string, ctx: PeerContext, device: SignKeyPair, cap
     settle?.reject(new Error(`cairn peer ${id}: ${why}`));
   };
   const send = (ws: WebSocket, frame: Parameters<typeof encodeFrame>[0]): void => ws.send(encodeFrame(frame));
+  const scheduleAck = (ws: WebSocket): void => {
+    if (ackTimer !== null || received <= acked) return;
+    ackTimer = setTimeout(() => {
+      ackTimer = null;
+      acked = received;
+      if (ws.readyState === ws.OPEN) send(ws, { type: FrameType.Ack, topic: cap.topic, seq: acked });
+    }, ACK_DELAY_MS);
+  };
 
   const handle = (ws: WebSocket, frame: RelayFrame): void => {
     switch (frame.type) {
       case FrameType.Update:
-        if (ack !== null && frame.seq > ack.received) ack.received = frame.seq;
-        else if (frame.seq > received) received = frame.seq;
+        if (frame.seq > received) received = frame.seq;
+        if (ready) scheduleAck(ws);
         if (readPayloadAt(frame.payload, 0, info)) onDelivery(info);
         return;
       case FrameType.Challenge:
@@ -80,8 +86,7 @@ async function cairnPeer(url: string, ctx: PeerContext, device: SignKeyPair, cap
       case FrameType.CaughtUp:
         if (ready) return;
         ready = true;
-        ack = { ws, topic: cap.topic, received, acked: 0 };
-        ctx.ackStates.add(ack);
+        scheduleAck(ws);
         settle?.resolve();
         return;
       case FrameType.Error:
@@ -119,31 +124,23 @@ async function cairnPeer(url: string, ctx: PeerContext, device: SignKeyPair, cap
       send(ws, { type: FrameType.Publish, reqId: reqId++, topic: cap.topic, payload: makePayload(ctx.payloadBytes, msgId, id, nowMs()) });
     },
     close() {
-      if (ack !== null) ctx.ackStates.delete(ack);
+      if (ackTimer !== null) clearTimeout(ackTimer);
       ws.terminate();
     },
   };
 }
 
-/** One connector per load generator: it owns the ack flusher shared by all Cairn peers. */
+/** One connector per load generator: it keeps the error frames all Cairn peers saw after setup. */
 export function createCairnConnector(sodium: Sodium): CairnConnector {
-  const ackStates = new Set<AckState>();
   const errors = new Map<number, number>();
   const onError = (code: number): void => {
     errors.set(code, (errors.get(code) ?? 0) + 1);
   };
-  const flusher = setInterval(() => {
-    for (const state of ackStates) {
-      if (state.received <= state.acked) continue;
-      state.acked = state.received;
-      state.ws.send(encodeFrame({ type: FrameType.Ack, topic: state.topic, seq: state.received }));
-    }
-  }, ACK_INTERVAL_MS);
 
   const connectRoom: ConnectRoom = async (spec: RoomSpec, onDelivery) => {
     const cap = deriveCapability(sodium, randomBytes(32)); // a fresh chat key per room
     const devices = Array.from({ length: spec.devices }, () => sodium.signSeedKeypair(randomBytes(32)));
-    const ctx: PeerContext = { sodium, payloadBytes: spec.payloadBytes, onDelivery, onError, ackStates };
+    const ctx: PeerContext = { sodium, payloadBytes: spec.payloadBytes, onDelivery, onError };
     const connect = (i: number, register: DeviceKey[] | null): Promise<Peer> => cairnPeer(spec.url, ctx, devices[i]!, cap, register, spec.firstId + i);
     // The creator opens the topic and registers every device of the room before anyone subscribes.
     const creator = await connect(0, devices.map((d) => d.publicKey as DeviceKey));
@@ -154,6 +151,5 @@ export function createCairnConnector(sodium: Sodium): CairnConnector {
   return {
     connectRoom,
     errors: () => Object.fromEntries([...errors].map(([code, n]) => [ERROR_NAMES.get(code) ?? String(code), n])),
-    stop: () => clearInterval(flusher),
   };
 }

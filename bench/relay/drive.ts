@@ -1,6 +1,8 @@
 // The two load shapes: saturated throughput with a bounded in-flight window, and a fixed offered rate
 // for latency. Both stop by themselves.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { cpuShares, cpuSnapshot } from './cpu.js';
+import type { CpuShares } from './cpu.js';
 import { nowMs } from './payload.js';
 import type { Peer } from './peer.js';
 import type { LatencyCommand, LatencyResult, ThroughputCommand, ThroughputResult } from './protocol.js';
@@ -32,16 +34,19 @@ export async function runThroughput(rooms: readonly Peer[][], tracker: Tracker, 
   const sweeper = setInterval(() => (lost += tracker.sweep(LOST_AFTER_MS)), 250);
   try {
     for (let i = 0; i < cmd.window; i++) for (const peer of publishers) send(peer);
+    const pids = { ...cmd.cpuPids, loadgen: process.pid };
     await sleep(cmd.warmupMs);
     const d0 = tracker.deliveries();
+    const c0 = cpuSnapshot(pids);
     const t0 = nowMs();
     await sleep(cmd.measureMs);
     const d1 = tracker.deliveries();
     const t1 = nowMs();
+    const cpu = cpuShares(c0, cpuSnapshot(pids));
     running = false;
     const deliveriesPerSecond = (d1 - d0) / ((t1 - t0) / 1000);
     lost += await tracker.drain(DRAIN_TIMEOUT_MS);
-    return { deliveriesPerSecond, messagesPerSecond: deliveriesPerSecond / receivers, lostMessages: lost };
+    return { deliveriesPerSecond, messagesPerSecond: deliveriesPerSecond / receivers, lostMessages: lost, cpu };
   } finally {
     running = false;
     clearInterval(sweeper);
@@ -64,12 +69,16 @@ export async function runLatency(rooms: readonly Peer[][], tracker: Tracker, cmd
   tracker.setLatencyWindow(window);
   let lost = 0;
   const sweeper = setInterval(() => (lost += tracker.sweep(LOST_AFTER_MS)), 250);
+  const pids = { ...cmd.cpuPids, loadgen: process.pid };
+  const c0 = cpuSnapshot(pids);
+  let cpu: CpuShares | null = null;
   try {
     await new Promise<void>((resolve) => {
       let sent = 0;
       const pacer = setInterval(() => {
         const elapsed = nowMs() - start;
         if (elapsed >= cmd.warmupMs + cmd.measureMs) {
+          cpu = cpuShares(c0, cpuSnapshot(pids));
           clearInterval(pacer);
           resolve();
           return;
@@ -98,5 +107,6 @@ export async function runLatency(rooms: readonly Peer[][], tracker: Tracker, cmd
     offeredDeliveriesPerSecond: cmd.deliveriesPerSecond,
     achievedDeliveriesPerSecond: window.count / (cmd.measureMs / 1000),
     lostMessages: lost,
+    cpu: cpu ?? cpuShares(c0, cpuSnapshot(pids)),
   };
 }

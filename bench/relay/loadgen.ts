@@ -55,7 +55,6 @@ function main(): void {
     }
     session.rooms = [];
     const errors = session.cairn?.errors() ?? {};
-    session.cairn?.stop();
     session.cairn = null;
     return { closed, errors };
   };

@@ -10,11 +10,6 @@ export type WorkloadRun = {
   connectMs: number;
   throughput: ThroughputResult;
   latency: LatencyResult;
-  /** CPU use of the server and of the load generator during the throughput run, in % of one core. */
-  serverCpuPercent: number;
-  loadgenCpuPercent: number;
-  /** CPU used by every other process of the machine meanwhile (other work on a shared machine), % of one core. */
-  otherCpuPercent: number;
   cairnErrors: Record<string, number>;
 };
 
@@ -24,6 +19,8 @@ export type Summary = {
   throughput: Record<string, Partial<Record<ServerKind, number>>>;
   p50: Record<string, Partial<Record<ServerKind, number>>>;
   p99: Record<string, Partial<Record<ServerKind, number>>>;
+  /** Deliveries per second of server CPU time: steadier than deliveries/s when other processes take the server's core. */
+  perServerCpuSecond: Record<string, Partial<Record<ServerKind, number>>>;
   serverCpu: Record<string, Partial<Record<ServerKind, number>>>;
   loadgenCpu: Record<string, Partial<Record<ServerKind, number>>>;
   otherCpu: Record<string, Partial<Record<ServerKind, number>>>;
@@ -40,9 +37,10 @@ export function summarize(servers: readonly ServerKind[], workloads: readonly st
     throughput: pick((r) => r.throughput.deliveriesPerSecond),
     p50: pick((r) => r.latency.p50),
     p99: pick((r) => r.latency.p99),
-    serverCpu: pick((r) => r.serverCpuPercent),
-    loadgenCpu: pick((r) => r.loadgenCpuPercent),
-    otherCpu: pick((r) => r.otherCpuPercent),
+    perServerCpuSecond: pick((r) => r.throughput.deliveriesPerSecond / (r.throughput.cpu.serverPercent / 100)),
+    serverCpu: pick((r) => r.throughput.cpu.serverPercent),
+    loadgenCpu: pick((r) => r.throughput.cpu.loadgenPercent),
+    otherCpu: pick((r) => r.throughput.cpu.otherPercent),
     lost: pick((r) => r.throughput.lostMessages + r.latency.lostMessages),
     idleBytesPerConnection: Object.fromEntries(servers.map((s) => [s, median(idle.filter((r) => r.server === s).map((r) => r.bytesPerConnection))])),
   };
@@ -62,6 +60,7 @@ function rows(summary: Summary, workloads: readonly string[]): Row[] {
     const met =
       has && t.plain !== undefined && t.yws !== undefined ? t.cairn! >= 0.8 * t.plain && t.cairn! >= 1.5 * t.yws : null;
     out.push({ metric: `throughput ${w} (deliveries/s)`, values: t, digits: 0, target: '≥ 0.8× plain, ≥ 1.5× y-ws', met });
+    out.push({ metric: `… per second of server CPU ${w}`, values: summary.perServerCpuSecond[w] ?? {}, digits: 0, target: '', met: null });
   }
   for (const w of workloads) {
     const limit = w === '100x10' ? 3 : w === '1x1000' ? 15 : null;

@@ -1,7 +1,8 @@
 // `npm run bench:relay`: cairn-relay (SQLite) beside @y/websocket-server 0.1.1 and a plain ws forwarder,
 // each in its own process (pinned to core 0) with the load generator in another (core 1). Prints a
 // markdown table of medians and writes bench/results/relay-<date>.json. Every loop is bounded.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { machineBusySeconds } from './cpu.js';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +24,7 @@ const REPS = Number(env.BENCH_REPS ?? 3);
 const WARMUP_MS = Number(env.BENCH_WARMUP_MS ?? 1000);
 const MEASURE_MS = Number(env.BENCH_MEASURE_MS ?? 5000);
 const VALUE_BYTES = 100;
-const LATENCY_RATE = 20_000;
+const LATENCY_RATE = Number(env.BENCH_LATENCY_RATE ?? 20_000);
 const IDLE_CONNECTIONS = 1000;
 const TOTAL_DEADLINE_MS = 13 * 60_000;
 /** Total time the bench may spend waiting for other processes to go quiet before runs. */
@@ -73,20 +74,6 @@ function startLoadgen(bench: Bench): Loadgen {
       });
     },
   };
-}
-
-/** utime + stime of a process, in seconds. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** Busy CPU seconds of the whole machine (all cores), from /proc/stat. */
-function machineBusySeconds(): number {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
-  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
-  return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
 }
 
 /** Waits (bounded) until the rest of the machine is nearly idle, so other work skews the next run less. */
@@ -151,20 +138,11 @@ async function workloadRun(bench: Bench, kind: ServerKind, workload: Workload, r
   return withServer(kind, bench, async (server, loadgen) => {
     const setup = await loadgen.request<SetupResult>({ cmd: 'setup', kind, url: server.url, firstRoom: 0, rooms: workload.rooms, devicesPerRoom: workload.devicesPerRoom, payloadBytes });
     const saturation = SATURATION[workload.name]!;
-    const s0 = cpuSeconds(server.pid);
-    const l0 = cpuSeconds(loadgen.child.pid!);
-    const o0 = cpuSeconds(process.pid);
-    const m0 = machineBusySeconds();
-    const t0 = performance.now();
-    const throughput = await loadgen.request<ThroughputResult>({ cmd: 'throughput', ...saturation, warmupMs: WARMUP_MS, measureMs: MEASURE_MS });
-    const wall = (performance.now() - t0) / 1000;
-    const serverCpuPercent = ((cpuSeconds(server.pid) - s0) / wall) * 100;
-    const loadgenCpuPercent = ((cpuSeconds(loadgen.child.pid!) - l0) / wall) * 100;
-    const ownCpu = serverCpuPercent + loadgenCpuPercent + ((cpuSeconds(process.pid) - o0) / wall) * 100;
-    const otherCpuPercent = Math.max(0, ((machineBusySeconds() - m0) / wall) * 100 - ownCpu);
-    const latency = await loadgen.request<LatencyResult>({ cmd: 'latency', deliveriesPerSecond: LATENCY_RATE, warmupMs: WARMUP_MS, measureMs: MEASURE_MS });
+    const cpuPids = { server: server.pid, loadgen: loadgen.child.pid!, orchestrator: process.pid };
+    const throughput = await loadgen.request<ThroughputResult>({ cmd: 'throughput', ...saturation, warmupMs: WARMUP_MS, measureMs: MEASURE_MS, cpuPids });
+    const latency = await loadgen.request<LatencyResult>({ cmd: 'latency', deliveriesPerSecond: LATENCY_RATE, warmupMs: WARMUP_MS, measureMs: MEASURE_MS, cpuPids });
     const down = await loadgen.request<{ errors: Record<string, number> }>({ cmd: 'teardown' });
-    return { rep, server: kind, workload: workload.name, connectMs: setup.setupMs, throughput, latency, serverCpuPercent, loadgenCpuPercent, otherCpuPercent, cairnErrors: down.errors };
+    return { rep, server: kind, workload: workload.name, connectMs: setup.setupMs, throughput, latency, cairnErrors: down.errors };
   });
 }
 
@@ -218,8 +196,8 @@ async function main(): Promise<void> {
         runs.push(run);
         const errors = Object.keys(run.cairnErrors).length > 0 ? ` errors ${JSON.stringify(run.cairnErrors)}` : '';
         log(
-          `[${rep}/${REPS}] ${kind} ${workload.name}: ${Math.round(run.throughput.deliveriesPerSecond)} deliveries/s (cpu: server ${run.serverCpuPercent.toFixed(0)}%, load-gen ${run.loadgenCpuPercent.toFixed(0)}%, others ${run.otherCpuPercent.toFixed(0)}%), ` +
-            `p50 ${run.latency.p50.toFixed(2)} ms p99 ${run.latency.p99.toFixed(2)} ms at ${Math.round(run.latency.achievedDeliveriesPerSecond)}/s, lost ${run.throughput.lostMessages + run.latency.lostMessages}${errors}`,
+          `[${rep}/${REPS}] ${kind} ${workload.name}: ${Math.round(run.throughput.deliveriesPerSecond)} deliveries/s (cpu: server ${run.throughput.cpu.serverPercent.toFixed(0)}%, load-gen ${run.throughput.cpu.loadgenPercent.toFixed(0)}%, others ${run.throughput.cpu.otherPercent.toFixed(0)}%), ` +
+            `p50 ${run.latency.p50.toFixed(2)} ms p99 ${run.latency.p99.toFixed(2)} ms at ${Math.round(run.latency.achievedDeliveriesPerSecond)}/s (cpu: server ${run.latency.cpu.serverPercent.toFixed(0)}%, load-gen ${run.latency.cpu.loadgenPercent.toFixed(0)}%, others ${run.latency.cpu.otherPercent.toFixed(0)}%), lost ${run.throughput.lostMessages + run.latency.lostMessages}${errors}`,
         );
       }
       if (overTime()) break;

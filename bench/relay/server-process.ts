@@ -58,7 +58,9 @@ function readRss(pid: number): number {
 
 /** Starts a server; `children` holds it until it exits, so the caller can kill whatever is left on exit. */
 export async function startServer(name: string, spec: Omit<SpawnSpec, 'nodeFlags'>, gcHook: string, children: Set<ChildProcess>): Promise<ServerHandle> {
-  const child = spawnNode({ ...spec, nodeFlags: ['--expose-gc', '--import', pathToFileURL(gcHook).href] });
+  // BENCH_SERVER_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") is for profiling a server under load.
+  const extra = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
+  const child = spawnNode({ ...spec, nodeFlags: ['--expose-gc', ...extra, '--import', pathToFileURL(gcHook).href] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   const stderrTail: string[] = [];
