@@ -83,11 +83,12 @@ export class Directory {
   }
 
   /** Asks each relay for the record; 'found' when one had a valid record (cached, highest version wins). */
-  async fetch(kind: RecordKind, account: string, relays: readonly string[], timeoutMs: number): Promise<FetchOutcome> {
+  async fetch(kind: RecordKind, account: string, relays: string[], timeoutMs: number): Promise<FetchOutcome> {
     const id = fromHex(account) as AccountId | null;
+    relays = [...new Set(relays)];
     if (id === null || relays.length === 0) return 'unreachable';
     const outcomes = await Promise.all(
-      [...new Set(relays)].map(async (url): Promise<FetchOutcome> => {
+      relays.map(async (url): Promise<FetchOutcome> => {
         if (!(await this.#pool.whenOpen(url, timeoutMs))) return 'unreachable';
         const r = await this.#pool.get(url)!.client.getRecord(kind, id);
         if (!r.ok) {
@@ -102,6 +103,8 @@ export class Directory {
         return 'found';
       }),
     );
+    // A relay that only a lookup brought in (a contact's code) is not kept connected when it failed.
+    relays.forEach((url, i) => outcomes[i] === 'unreachable' && this.#pool.dropIfIdle(url));
     if (outcomes.includes('found')) return 'found';
     return outcomes.includes('unknown') ? 'unknown' : 'unreachable';
   }

@@ -94,6 +94,7 @@ export class SyncEngine {
       cursors,
       log,
       clientOptions: o.clientOptions,
+      hasOutbox: (url) => this.outbox.relays().includes(url),
       cursorHistory: (url, storeId, topic) => {
         const here = history.get(storeId, url, topic)?.here;
         return here === 1 ? 'this' : here === 0 ? 'other' : 'none';

@@ -29,6 +29,8 @@ export type RelayEntry = {
   readonly url: string;
   readonly client: RelayClient;
   connected: boolean;
+  /** connect() was called (the client then reconnects by itself). */
+  connecting: boolean;
   storeId: StoreId | null;
   lastError: string | null;
   readonly topics: Map<string, TopicState>;
@@ -56,6 +58,8 @@ export type PoolOptions = {
    *  another one (the relay lost its store), or none at all (never subscribed there). */
   cursorHistory(url: string, storeId: StoreId, topic: TopicId): 'this' | 'other' | 'none';
   handlers: PoolHandlers;
+  /** Whether outbox rows wait for this relay (it then stays connected). */
+  hasOutbox(url: string): boolean;
   log: CoreLogger;
   clientOptions?: Partial<Omit<RelayClientOptions, 'sodium' | 'device' | 'resumeCursor'>>;
 };
@@ -82,7 +86,7 @@ export class RelayPool {
     let e = this.#relays.get(url);
     if (e !== undefined) return e;
     const client = new RelayClient({ ...this.#o.clientOptions, sodium: this.#o.sodium, device: this.#o.device, resumeCursor: (topic, storeId) => this.#resume(url, topic, storeId) });
-    e = { url, client, connected: false, storeId: null, lastError: null, topics: new Map() };
+    e = { url, client, connected: false, connecting: false, storeId: null, lastError: null, topics: new Map() };
     this.#relays.set(url, e);
     this.#wire(e);
     if (this.#started) this.#connect(e);
@@ -101,20 +105,31 @@ export class RelayPool {
     await Promise.all([...this.#relays.values()].map((e) => e.client.close()));
   }
 
-  /** Resolves true once the relay is connected (connecting it if the pool is started), false after timeoutMs. */
+  /** Resolves true once the relay is connected (connecting it if needed); false when a connection attempt
+   *  fails or after timeoutMs. */
   whenOpen(url: string, timeoutMs: number): Promise<boolean> {
     const e = this.ensure(url);
     if (e.connected) return Promise.resolve(true);
-    if (!this.#started) this.#connect(e);
+    this.#connect(e);
     return new Promise((resolve) => {
       const timer = setTimeout(() => done(false), timeoutMs);
-      const off = e.client.on('open', () => done(true));
+      const offOpen = e.client.on('open', () => done(true));
+      const offClose = e.client.on('close', () => done(false));
       const done = (v: boolean) => {
         clearTimeout(timer);
-        off();
+        offOpen();
+        offClose();
         resolve(v);
       };
     });
+  }
+
+  /** Closes and forgets a relay that this device follows no topic on (e.g. one named by a contact's code). */
+  dropIfIdle(url: string): void {
+    const e = this.#relays.get(url);
+    if (e === undefined || e.topics.size > 0 || this.#o.hasOutbox(url)) return;
+    this.#relays.delete(url);
+    void e.client.close();
   }
 
   /** Follows a topic on a relay; proven, registered and subscribed now if connected, else at the next open. */
@@ -175,7 +190,8 @@ export class RelayPool {
   // ---- internals
 
   #connect(e: RelayEntry): void {
-    if (e.client.isOpen) return;
+    if (e.client.isOpen || e.connecting) return;
+    e.connecting = true;
     void e.client.connect(e.url).then(
       (r) => {
         if (!r.ok) e.lastError = `${r.code}: ${r.message}`;
