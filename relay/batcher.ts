@@ -1,20 +1,22 @@
-// Group commit. Publishes and acks of one tick go to the store in one call each; every other write
-// that changes what a topic stores (register, unregister, expire) runs in the same serial loop, so the
-// in-memory head and stored bytes of each topic always match the store when the loop looks at them.
+// Group commit. A tick's publishes go to the store in one call, acks in windows (coalesced per topic
+// and device, committed in chunks); every other write that changes what a topic stores (register,
+// unregister, eviction, expiry) runs in the same serial loop through exclusive(), so each topic's
+// in-memory head and stored bytes match the store whenever the loop looks at them.
 import type { Logger } from 'pino';
 import { encodeUpdateFrame } from '../src/shared/codec.js';
 import { FrameType } from '../src/shared/frames.js';
 import { bytesEqual } from '../src/shared/ids.js';
-import type { DeviceKey, Seq, TopicId } from '../src/shared/ids.js';
+import type { Seq } from '../src/shared/ids.js';
 import type { RelaySettings } from './core.js';
-import { bytesKey, deliveredThreshold, takeDelivered } from './delivery.js';
+import { announceDelivered } from './delivery.js';
 import type { Hub, TopicLink, TopicState } from './hub.js';
 import { exceedsQuota, exceedsSenderShare } from './limits.js';
 import type { Metrics } from './metrics.js';
 import { evictForQuota } from './quota.js';
 import type { CursorFloor, RelayStore } from './store/types.js';
+import { WritePass } from './wire.js';
 import type { Wire } from './wire.js';
-import type { Connection } from './connection.js';
+import { noteDeleted, refreshStoredBytes } from './deletions.js';
 
 export type PendingPublish = { link: TopicLink; reqId: number; payload: Uint8Array; /** inbox publish without the capability */ limited: boolean };
 /** Most acks per store call: bounds how long one commit (and its ACKED writes) holds the event loop. */
@@ -35,16 +37,17 @@ export class Batcher {
   private draining = false;
   private ackTimer: NodeJS.Timeout | null = null;
   private idleWaiters: (() => void)[] = [];
-  /** Sockets corked while the current batch is written, and the round that marks them. */
-  private readonly corked: Connection[] = [];
-  private corkRound = 1;
-  private readonly deps: BatcherDeps;
+  /** Sockets corked while a batch is written. */
+  private readonly pass = new WritePass();
   private readonly runLoop = (): void => void this.loop();
   private readonly acksDueNow = (): void => {
     this.ackTimer = null;
     this.acksDue = true;
     this.schedule();
   };
+
+  /** What the batcher works with; the deletion helpers take it too. */
+  readonly deps: BatcherDeps;
 
   constructor(deps: BatcherDeps) {
     this.deps = deps;
@@ -168,7 +171,7 @@ export class Batcher {
       const size = p.payload.byteLength;
       let fits = !exceedsQuota(topic.storedBytes, topic.batchBytes, size, quota);
       while (!fits && topic.batchBytes + size <= quota) {
-        if (!(await evictForQuota(this.deps, this, topic, p.link.conn.deviceKey))) break;
+        if (!(await evictForQuota(this.deps, topic, p.link.conn.deviceKey))) break;
         fits = !exceedsQuota(topic.storedBytes, topic.batchBytes, size, quota);
       }
       if (fits) {
@@ -215,7 +218,7 @@ export class Batcher {
         topic.inbox?.added(seq, conn.deviceKey, size);
         metrics.publishes++;
         if (!conn.closed) {
-          this.hold(conn);
+          this.pass.hold(conn);
           conn.sendFrame({ type: FrameType.Published, reqId: p.reqId, topic: topic.id, seq: seq as Seq });
           (link.pending ??= []).push(seq);
           topic.publishers.add(link);
@@ -225,14 +228,14 @@ export class Batcher {
         this.fanOut(topic, link, seq, wire.prepare(encodeUpdateFrame(topic.id, seq, conn.device!, createdAt, p.payload)));
       }
     } finally {
-      this.release();
+      this.pass.release();
     }
     if (checkFloor === null) return;
     for (const topic of checkFloor) {
       try {
         const floor = await store.cursorFloor(topic.id);
         this.deleteOwnIfAlone(topic, floor);
-        this.announceDelivered(topic, floor);
+        announceDelivered(topic, floor);
       } catch (error) {
         this.deps.log.error({ err: error }, 'cursor floor failed');
       }
@@ -248,7 +251,7 @@ export class Batcher {
         link.replay.seqs.push(seq);
         link.replay.frames.push(frame);
       } else {
-        this.hold(link.conn);
+        this.pass.hold(link.conn);
         link.conn.sendPrepared(frame);
         sent++;
       }
@@ -280,7 +283,7 @@ export class Batcher {
         const link = links[i]!;
         const r = results[i]!;
         const topic = link.topic;
-        if (replies[i]) this.hold(link.conn);
+        if (replies[i]) this.pass.hold(link.conn);
         if (!r.registered) {
           if (replies[i]) link.conn.error(0, 'NOT_REGISTERED', topic.id, 'this device is not registered on the topic');
         } else {
@@ -288,16 +291,16 @@ export class Batcher {
           if (replies[i]) link.conn.sendFrame({ type: FrameType.Acked, topic: topic.id, seq: r.cursor });
         }
         if (r.deleted.length > 0) {
-          this.deleted(topic, r.deleted);
+          noteDeleted(this.deps.metrics, topic, r.deleted);
           shrunk.add(topic);
         }
         floors.set(topic, r.floor);
       }
-      for (const [topic, floor] of floors) this.announceDelivered(topic, floor);
+      for (const [topic, floor] of floors) announceDelivered(topic, floor);
     } finally {
-      this.release();
+      this.pass.release();
     }
-    for (const topic of shrunk) await this.refresh(topic);
+    for (const topic of shrunk) await refreshStoredBytes(this.deps, topic);
   }
 
   /** A publisher that is the topic's only registered device counts as having its own updates, so they
@@ -313,87 +316,4 @@ export class Batcher {
       }
     }
   }
-
-  /** Corks a socket for the rest of this synchronous write pass (once per pass). */
-  private hold(conn: Connection): void {
-    if (conn.corkRound === this.corkRound) return;
-    conn.corkRound = this.corkRound;
-    conn.cork();
-    this.corked.push(conn);
-  }
-
-  /** Ends the write pass: every corked socket writes what it holds, in one go. */
-  private release(): void {
-    for (const conn of this.corked) conn.uncork();
-    this.corked.length = 0;
-    this.corkRound++;
-  }
-
-  /** DELIVERED to every online publisher whose pending seqs the floor now covers. */
-  announceDelivered(topic: TopicState, floor: CursorFloor): void {
-    for (const link of topic.publishers) {
-      const pending = link.pending;
-      if (pending === null) {
-        topic.publishers.delete(link);
-        continue;
-      }
-      const seq = takeDelivered(pending, deliveredThreshold(floor, link.conn.device!));
-      if (seq > 0) link.conn.sendFrame({ type: FrameType.Delivered, topic: topic.id, seq });
-      if (pending.length === 0) {
-        link.pending = null;
-        topic.publishers.delete(link);
-        link.conn.release(link);
-      }
-    }
-  }
-
-  /** Bookkeeping for deleted seqs: counted, and forgotten by the inbox share. */
-  deleted(topic: TopicState | undefined, seqs: readonly number[]): void {
-    this.deps.metrics.deletions += seqs.length;
-    topic?.inbox?.deleted(seqs);
-  }
-
-  /** Re-reads stored bytes after deletions (the store reports seqs, not sizes). Runs inside the loop. */
-  async refresh(topic: TopicState): Promise<void> {
-    try {
-      const meta = await this.deps.store.getTopic(topic.id);
-      if (meta !== null) topic.storedBytes = meta.storedBytes;
-    } catch (error) {
-      this.deps.log.error({ err: error }, 'reading topic sizes failed');
-    }
-  }
-
-  /** Unregisters devices, then applies the deletions and DELIVERED it causes. */
-  unregister(topic: TopicState, devices: DeviceKey[]): Promise<void> {
-    return this.exclusive(async () => {
-      const res = await this.deps.store.unregister(topic.id, devices);
-      topic.registered -= res.removed.length;
-      if (res.deleted.length > 0) {
-        this.deleted(topic, res.deleted);
-        await this.refresh(topic);
-      }
-      this.announceDelivered(topic, res.floor);
-    });
-  }
-
-  /** TTL expiry: deletes, then tells online subscribers about their gaps (others learn at SUBSCRIBE). */
-  expire(cutoff: number): Promise<void> {
-    return this.exclusive(async () => {
-      const { store, hub } = this.deps;
-      const res = await store.expire(cutoff);
-      for (const d of res.deleted) {
-        const topic = hub.topics.get(bytesKey(d.topic));
-        this.deleted(topic, d.seqs);
-        if (topic) await this.refresh(topic);
-      }
-      for (const g of res.gapped) {
-        const conn = hub.devices.get(bytesKey(g.device));
-        const link = conn?.links?.get(bytesKey(g.topic));
-        if (!conn || !link?.subscribed) continue;
-        conn.sendFrame({ type: FrameType.Gap, topic: g.topic as TopicId, fromSeq: g.fromSeq - 1, toSeq: g.toSeq });
-        await store.clearGap(g.topic, g.device);
-      }
-    });
-  }
 }
-

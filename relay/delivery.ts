@@ -1,6 +1,8 @@
 // DELIVERED bookkeeping: which published seqs a publisher may now be told every other device holds.
 import type { CursorFloor } from './store/types.js';
+import { FrameType } from '../src/shared/frames.js';
 import { bytesEqual } from '../src/shared/ids.js';
+import type { TopicState } from './hub.js';
 
 /** Map key for a 32-byte id: one-byte-per-char string (compact in V8, cheap to build and compare,
  *  and its order is the byte order, the same as hex). */
@@ -22,4 +24,22 @@ export function takeDelivered(pending: number[], threshold: number): number {
   const highest = pending[n - 1]!;
   pending.splice(0, n);
   return highest;
+}
+
+/** DELIVERED to every online publisher on the topic whose pending seqs the floor now covers. */
+export function announceDelivered(topic: TopicState, floor: CursorFloor): void {
+  for (const link of topic.publishers) {
+    const pending = link.pending;
+    if (pending === null) {
+      topic.publishers.delete(link);
+      continue;
+    }
+    const seq = takeDelivered(pending, deliveredThreshold(floor, link.conn.device!));
+    if (seq > 0) link.conn.sendFrame({ type: FrameType.Delivered, topic: topic.id, seq });
+    if (pending.length === 0) {
+      link.pending = null;
+      topic.publishers.delete(link);
+      link.conn.release(link);
+    }
+  }
 }

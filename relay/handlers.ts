@@ -19,6 +19,7 @@ import type {
 import type { DeviceKey, TopicId } from '../src/shared/ids.js';
 import { verifyRecord } from '../src/shared/records.js';
 import type { Connection } from './connection.js';
+import { unregisterDevices } from './deletions.js';
 import { bytesKey } from './delivery.js';
 import type { TopicLink } from './hub.js';
 import { subscribe } from './replay.js';
@@ -182,7 +183,8 @@ async function register(conn: Connection, f: RegisterFrame): Promise<void> {
 async function unregister(conn: Connection, f: UnregisterFrame): Promise<void> {
   const link = capableLink(conn, f.topic, f.reqId);
   if (link === null) return;
-  await conn.core.batcher.unregister(link.topic, copyDevices(f.devices));
+  const { batcher } = conn.core;
+  await unregisterDevices(batcher, batcher.deps, link.topic, copyDevices(f.devices));
   conn.sendFrame({ type: FrameType.Ok, reqId: f.reqId, topic: link.topic.id });
 }
 

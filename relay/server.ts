@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { Batcher } from './batcher.js';
 import { Connection } from './connection.js';
+import { expireUpdates } from './deletions.js';
 import { resolveSettings } from './core.js';
 import type { RelayCore, RelayOptions } from './core.js';
 import { Hub } from './hub.js';
@@ -92,7 +93,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     if (maintaining || core.closing) return;
     maintaining = true;
     try {
-      await batcher.expire(Date.now() - settings.ttlMs);
+      await expireUpdates(batcher, batcher.deps, Date.now() - settings.ttlMs);
       hub.sweep(Date.now());
     } catch (error) {
       log.error({ err: error }, 'maintenance failed');

@@ -66,3 +66,26 @@ export function chooseWire(): Wire {
 export function tcpOf(ws: WebSocket): Socket | null {
   return (ws as unknown as WsInternals)._socket ?? null;
 }
+
+/** Something with a socket that can be corked: a Connection. */
+export type Corkable = { corkRound: number; cork(): void; uncork(): void };
+
+/** One synchronous write pass: each socket written to is corked once, and release() sends what every
+ *  socket holds. Callers release in a finally, so no socket stays corked. */
+export class WritePass {
+  private readonly corked: Corkable[] = [];
+  private round = 1;
+
+  hold(target: Corkable): void {
+    if (target.corkRound === this.round) return;
+    target.corkRound = this.round;
+    target.cork();
+    this.corked.push(target);
+  }
+
+  release(): void {
+    for (const target of this.corked) target.uncork();
+    this.corked.length = 0;
+    this.round++;
+  }
+}
