@@ -7,6 +7,8 @@ export type WorkloadRun = {
   rep: number;
   server: ServerKind;
   workload: string;
+  /** Which attempt this is: a run is redone when other processes were busy, and the least noisy one kept. */
+  attempt: number;
   connectMs: number;
   throughput: ThroughputResult;
   latency: LatencyResult;

@@ -3,6 +3,7 @@
 // markdown table of medians and writes bench/results/relay-<date>.json. Every loop is bounded.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { machineBusySeconds } from './cpu.js';
+import type { CpuShares } from './cpu.js';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,9 +27,12 @@ const MEASURE_MS = Number(env.BENCH_MEASURE_MS ?? 5000);
 const VALUE_BYTES = 100;
 const LATENCY_RATE = Number(env.BENCH_LATENCY_RATE ?? 20_000);
 const IDLE_CONNECTIONS = 1000;
-const TOTAL_DEADLINE_MS = 13 * 60_000;
+const TOTAL_DEADLINE_MS = 12 * 60_000;
 /** Total time the bench may spend waiting for other processes to go quiet before runs. */
-const QUIET_BUDGET_MS = 3 * 60_000;
+const QUIET_BUDGET_MS = 2 * 60_000;
+/** Other processes' CPU (% of a core) above which a run is redone, at most MAX_ATTEMPTS times in all. */
+const NOISY_PERCENT = 40;
+const MAX_ATTEMPTS = 2;
 const WORKLOADS: Workload[] = [
   { name: '100x10', rooms: 100, devicesPerRoom: 10 },
   { name: '1x1000', rooms: 1, devicesPerRoom: 1000 },
@@ -142,7 +146,7 @@ async function workloadRun(bench: Bench, kind: ServerKind, workload: Workload, r
     const throughput = await loadgen.request<ThroughputResult>({ cmd: 'throughput', ...saturation, warmupMs: WARMUP_MS, measureMs: MEASURE_MS, cpuPids });
     const latency = await loadgen.request<LatencyResult>({ cmd: 'latency', deliveriesPerSecond: LATENCY_RATE, warmupMs: WARMUP_MS, measureMs: MEASURE_MS, cpuPids });
     const down = await loadgen.request<{ errors: Record<string, number> }>({ cmd: 'teardown' });
-    return { rep, server: kind, workload: workload.name, connectMs: setup.setupMs, throughput, latency, cairnErrors: down.errors };
+    return { rep, server: kind, workload: workload.name, attempt: 1, connectMs: setup.setupMs, throughput, latency, cairnErrors: down.errors };
   });
 }
 
@@ -162,6 +166,21 @@ async function idleRun(bench: Bench, kind: ServerKind, rep: number): Promise<Idl
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
+}
+
+/** CPU that other processes used during a run's measured phases (the larger of the two), in % of a core. */
+function noise(run: WorkloadRun): number {
+  return Math.max(run.throughput.cpu.otherPercent, run.latency.cpu.otherPercent);
+}
+
+function describe(run: WorkloadRun): void {
+  const cpu = (c: CpuShares): string => `cpu: server ${c.serverPercent.toFixed(0)}%, load-gen ${c.loadgenPercent.toFixed(0)}%, others ${c.otherPercent.toFixed(0)}%`;
+  const errors = Object.keys(run.cairnErrors).length > 0 ? ` errors ${JSON.stringify(run.cairnErrors)}` : '';
+  log(
+    `[${run.rep}/${REPS}] ${run.server} ${run.workload} (attempt ${run.attempt}): ${Math.round(run.throughput.deliveriesPerSecond)} deliveries/s (${cpu(run.throughput.cpu)}), ` +
+      `p50 ${run.latency.p50.toFixed(2)} ms p99 ${run.latency.p99.toFixed(2)} ms at ${Math.round(run.latency.achievedDeliveriesPerSecond)}/s (${cpu(run.latency.cpu)}), ` +
+      `lost ${run.throughput.lostMessages + run.latency.lostMessages}${errors}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -191,14 +210,16 @@ async function main(): Promise<void> {
     for (const kind of servers) {
       for (const workload of workloads) {
         if (overTime()) break;
-        await quiet();
-        const run = await workloadRun(bench, kind, workload, rep);
-        runs.push(run);
-        const errors = Object.keys(run.cairnErrors).length > 0 ? ` errors ${JSON.stringify(run.cairnErrors)}` : '';
-        log(
-          `[${rep}/${REPS}] ${kind} ${workload.name}: ${Math.round(run.throughput.deliveriesPerSecond)} deliveries/s (cpu: server ${run.throughput.cpu.serverPercent.toFixed(0)}%, load-gen ${run.throughput.cpu.loadgenPercent.toFixed(0)}%, others ${run.throughput.cpu.otherPercent.toFixed(0)}%), ` +
-            `p50 ${run.latency.p50.toFixed(2)} ms p99 ${run.latency.p99.toFixed(2)} ms at ${Math.round(run.latency.achievedDeliveriesPerSecond)}/s (cpu: server ${run.latency.cpu.serverPercent.toFixed(0)}%, load-gen ${run.latency.cpu.loadgenPercent.toFixed(0)}%, others ${run.latency.cpu.otherPercent.toFixed(0)}%), lost ${run.throughput.lostMessages + run.latency.lostMessages}${errors}`,
-        );
+        // A run during which other processes took more than NOISY_PERCENT of a core is redone (bounded); the least noisy attempt counts.
+        let run: WorkloadRun | null = null;
+        for (let attempt = 1; attempt <= MAX_ATTEMPTS && (run === null || (noise(run) > NOISY_PERCENT && !overTime())); attempt++) {
+          await quiet();
+          const next = await workloadRun(bench, kind, workload, rep);
+          next.attempt = attempt;
+          describe(next);
+          if (run === null || noise(next) < noise(run)) run = next;
+        }
+        runs.push(run!);
       }
       if (overTime()) break;
       await quiet();
