@@ -13,7 +13,7 @@ import type { RelayPool } from './relay-pool.js';
 export type Step = { kind: 'apply'; update: RemoteUpdate } | { kind: 'skip' } | { kind: 'stall' };
 export type Decide = (url: string, frame: UpdateFrame) => Step | Promise<Step>;
 
-type Item = { storeId: StoreId; frame: UpdateFrame };
+type Item = { storeId: StoreId; frame: UpdateFrame; /** A decision still waiting on the network. */ pending?: Promise<Step> };
 type Queue = { url: string; items: Item[]; running: boolean; retry: ReturnType<typeof setTimeout> | null };
 type Decided = { update: RemoteUpdate | null; seq: number };
 
@@ -47,7 +47,10 @@ export class InboundQueues {
     let q = this.#queues.get(key);
     if (q === undefined) this.#queues.set(key, (q = { url, items: [], running: false, retry: null }));
     q.items.push({ storeId, frame });
-    if (!q.running && q.retry === null) void this.#drain(key, q);
+    if (q.running || q.retry !== null) return;
+    // Started after the current I/O callbacks, so a burst of frames is applied in one transaction.
+    q.running = true;
+    setImmediate(() => void this.#drain(key, q));
   }
 
   /** True while any update is waiting or being applied. */
@@ -76,8 +79,8 @@ export class InboundQueues {
     }
   }
 
+  /** Runs with q.running set by the caller. */
   async #drain(key: string, q: Queue): Promise<void> {
-    q.running = true;
     try {
       while (q.items.length > 0 && !this.#stopped) {
         const batch: Decided[] = [];
@@ -87,10 +90,12 @@ export class InboundQueues {
         while (q.items.length > 0 && batch.length < (this.#o.maxBatch ?? 256)) {
           const item = q.items[0]!;
           if (item.storeId !== storeId) break;
-          let step = this.#o.decide(q.url, item.frame);
+          let step = item.pending ?? this.#o.decide(q.url, item.frame);
           if (isPromise(step)) {
+            item.pending = step;
             if (batch.length > 0) break; // commit what is decided before waiting on the network
             step = await step;
+            item.pending = undefined;
             if (q.items[0] !== item) break; // the queue was cleared meanwhile
           }
           if (step.kind === 'stall') {
@@ -104,6 +109,7 @@ export class InboundQueues {
         if (stalled) {
           q.retry = setTimeout(() => {
             q.retry = null;
+            q.running = true;
             void this.#drain(key, q);
           }, this.#o.retryMs ?? 5000);
           return;
