@@ -44,7 +44,7 @@ describe('invite envelope', () => {
     expect(openInvite(sodium, bytes, { inboxTopic: randomBytes(32) as TopicId, box: s.box, attestedSender: s.device.publicKey })).toMatchObject({ ok: false, code: 'BAD_SIGNATURE' });
     expect(openInvite(sodium, bytes, { inboxTopic: s.inboxTopic, box: s.box, attestedSender: randomBytes(32) as DeviceKey })).toMatchObject({ ok: false, code: 'SENDER_MISMATCH' });
     const tampered = bytes.slice();
-    tampered[tampered.length - 1] ^= 1;
+    tampered[tampered.length - 1] = tampered.at(-1)! ^ 1;
     expect(openInvite(sodium, tampered, { inboxTopic: s.inboxTopic, box: s.box, attestedSender: s.device.publicKey }).ok).toBe(false);
   });
 

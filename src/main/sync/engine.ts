@@ -143,7 +143,7 @@ export class SyncEngine {
         targetOffline: (url, hex) => this.#convergence.targetOffline(url, hex),
       },
     });
-    this.#worker = new OutboxWorker({ db, outbox: this.outbox, registry: this.registry, pool: this.pool, log, published: (m) => m.size > 0 && o.events.messageStates(m) });
+    this.#worker = new OutboxWorker({ db, outbox: this.outbox, registry: this.registry, pool: this.pool, log, published: (m) => this.#published(m) });
     this.#inbound = new InboundQueues({ registry: this.registry, pool: this.pool, log, decide: (url, f) => this.#decide(url, f), retryMs: o.inboundRetryMs, idle: () => this.#waiter.notify() });
     this.#convergence = new Convergence({ sodium, device, registry: this.registry, pool: this.pool, log, candidates: (s) => policy.candidates(s), bytesPerSecond: o.step2BytesPerSecond });
     this.#waiter = new SyncWaiter({ pool: this.pool, outbox: this.outbox, busy: () => this.#inbound.busy() });
@@ -222,6 +222,11 @@ export class SyncEngine {
     for (const url of c.outbox) this.#worker.kick(url);
     this.#o.events.committed(c);
     if (c.outbox.size > 0) this.#changed();
+  }
+
+  #published(messages: Map<string, string[]>): void {
+    if (messages.size > 0) this.#o.events.messageStates(messages);
+    this.#changed();
   }
 
   #changed(): void {

@@ -146,7 +146,8 @@ export class RelayPool {
     const t = e?.topics.get(hex);
     if (e === undefined || t === undefined) return;
     e.topics.delete(hex);
-    if (e.connected && t.proven) void e.client.unsubscribe(t.spec.topic);
+    // Also offline: the client then no longer resubscribes it after a reconnect.
+    if (t.proven) void e.client.unsubscribe(t.spec.topic);
   }
 
   isReady(url: string, hex: string): boolean {
