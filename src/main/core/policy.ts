@@ -1,6 +1,7 @@
 // The sender policy and peer choices the sync engine asks for: a device may write a chat doc when a
 // member's signed device list holds it (the account doc: own devices only); an unknown device triggers
-// one refetch of the members' device lists (at most once a minute per account), then a decision.
+// a refetch of the members' device lists (concurrent ones shared; a device that a refetch did not find is
+// not looked up again for 10 s), then a decision.
 import { getChat, getContact } from '../../shared/docs/account-doc.js';
 import { RecordKind } from '../../shared/frames.js';
 import type { UpdateFrame } from '../../shared/frames.js';
@@ -12,14 +13,14 @@ import type { Step } from '../sync/inbound.js';
 import { ACCOUNT_DOC, accountDoc } from './context.js';
 import type { CoreContext } from './context.js';
 
-/** Least time between two refetches of one account's device list triggered by unknown senders. */
-const REFRESH_EVERY_MS = 60_000;
+/** How long a device that a refetch did not find counts as a stranger without asking again. */
+const STRANGER_MS = 10_000;
 
 export type PolicyHooks = { inbox(url: string, frame: UpdateFrame): Step | Promise<Step> };
 
 export function createPolicy(get: () => CoreContext, hooks: PolicyHooks): SyncPolicy {
   const inFlight = new Map<string, Promise<boolean>>();
-  const lastFetch = new Map<string, number>();
+  const strangers = new Map<string, number>();
 
   const members = (spec: DocSpec): string[] => {
     const ctx = get();
@@ -35,12 +36,9 @@ export function createPolicy(get: () => CoreContext, hooks: PolicyHooks): SyncPo
   const refreshAccount = (ctx: CoreContext, account: string, spec: DocSpec): Promise<boolean> => {
     const running = inFlight.get(account);
     if (running !== undefined) return running;
-    if (ctx.now() - (lastFetch.get(account) ?? -Infinity) < REFRESH_EVERY_MS) return Promise.resolve(true);
     const p = ctx.directory.fetch(RecordKind.DeviceList, account, relaysOf(ctx, account, spec), ctx.timing.requestTimeoutMs).then((outcome) => {
       inFlight.delete(account);
-      if (outcome === 'unreachable') return false;
-      lastFetch.set(account, ctx.now());
-      return true;
+      return outcome !== 'unreachable';
     });
     inFlight.set(account, p);
     return p;
@@ -57,10 +55,17 @@ export function createPolicy(get: () => CoreContext, hooks: PolicyHooks): SyncPo
       if (owner === null) return 'unknown';
       return members(spec).includes(owner) ? 'member' : 'stranger';
     },
-    async refreshMembers(spec) {
+    async refreshMembers(spec, deviceHex) {
       const ctx = get();
+      if (ctx.now() - (strangers.get(deviceHex) ?? -Infinity) < STRANGER_MS) return true;
       const answers = await Promise.all(members(spec).map((m) => refreshAccount(ctx, m, spec)));
-      return answers.every((a) => a);
+      if (!answers.every((a) => a)) return false;
+      if (ctx.directory.ownerOf(deviceHex) !== null) strangers.delete(deviceHex);
+      else {
+        if (strangers.size >= 1024) for (const [d, at] of strangers) if (ctx.now() - at >= STRANGER_MS) strangers.delete(d);
+        strangers.set(deviceHex, ctx.now());
+      }
+      return true;
     },
     ownerOf: (deviceHex) => get().directory.ownerOf(deviceHex),
     candidates(spec) {

@@ -31,8 +31,8 @@ export type Membership = 'member' | 'stranger' | 'unknown';
 export type SyncPolicy = {
   /** Whether a device may write the doc: it is in the signed device list of a member (own devices for the account doc). */
   membership(spec: DocSpec, deviceHex: string): Membership;
-  /** Fetches the members' device lists again; false when no relay answered. */
-  refreshMembers(spec: DocSpec): Promise<boolean>;
+  /** Fetches the members' device lists again because deviceHex is unknown; false when no relay answered. */
+  refreshMembers(spec: DocSpec, deviceHex: string): Promise<boolean>;
   ownerOf(deviceHex: string): string | null;
   /** Peer devices to ask for history, own devices first. */
   candidates(spec: DocSpec): DeviceKey[];
@@ -251,7 +251,7 @@ export class SyncEngine {
     const sender = toHex(f.sender);
     const membership = policy.membership(spec, sender);
     if (membership === 'unknown' && mayRefresh) {
-      return policy.refreshMembers(spec).then((answered) => (answered ? this.#decideDoc(spec, f, false) : { kind: 'stall' }));
+      return policy.refreshMembers(spec, sender).then((answered) => (answered ? this.#decideDoc(spec, f, false) : { kind: 'stall' }));
     }
     if (membership !== 'member') {
       log.warn({ topic: spec.topicHex, seq: f.seq, sender }, 'dropping an update from a device that is not a member');
@@ -273,7 +273,7 @@ export class SyncEngine {
     if (!opened.ok) return log.warn({ topic: spec.topicHex, code: opened.code }, `dropping a direct envelope: ${opened.message}`);
     const sender = toHex(f.sender);
     let membership = policy.membership(spec, sender);
-    if (membership === 'unknown' && (await policy.refreshMembers(spec))) membership = policy.membership(spec, sender);
+    if (membership === 'unknown' && (await policy.refreshMembers(spec, sender))) membership = policy.membership(spec, sender);
     if (membership !== 'member') return log.warn({ topic: spec.topicHex, sender }, 'ignoring a direct frame from a device that is not a member');
     const msg = decodeAppMessage(opened.value.plaintext);
     if (!msg.ok || msg.value.kind !== 'sync') return;
