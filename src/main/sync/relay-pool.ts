@@ -2,28 +2,19 @@
 // (the devices that must receive it) and subscribed from the persisted cursor. It also tracks what sync()
 // waits for: CAUGHT_UP per subscribed topic, and every sent ack confirmed by ACKED.
 import { RelayClient } from '../relay-client/index.js';
-import type { DeviceIdentity, RelayClientOptions, TopicCapability } from '../relay-client/index.js';
+import type { DeviceIdentity, RelayClientOptions } from '../relay-client/index.js';
 import type { DeliveredFrame, DirectInFrame, GapFrame, UpdateFrame } from '../../shared/frames.js';
-import type { DeviceKey, StoreId, TopicId } from '../../shared/ids.js';
+import type { StoreId, TopicId } from '../../shared/ids.js';
 import { toHex } from '../../shared/ids.js';
 import type { Sodium } from '../../shared/crypto/sodium.js';
 import { MAX_DEVICES_PER_REGISTER } from '../../shared/limits.js';
 import type { RelayStatus } from '../../shared/core-api.js';
 import type { CursorStore } from '../db/index.js';
 import type { CoreLogger } from './logger.js';
+import * as ts from './topic-state.js';
+import type { CursorHistory, TopicSpec, TopicState } from './topic-state.js';
 
-export type TopicSpec = {
-  topic: TopicId;
-  hex: string;
-  capability: TopicCapability;
-  flags: number;
-  /** Devices to REGISTER before the topic counts as ready (e.g. every member device of a chat). */
-  devices(): DeviceKey[];
-};
-
-/** Why a subscription needs a sync step 1 once caught up: none, a first backfill, or a void cursor (new store). */
-type Backfill = 'none' | 'first' | 'resync';
-type TopicState = { spec: TopicSpec; proven: boolean; ready: boolean; caughtUp: boolean; ackSent: number; ackConfirmed: number; backfill: Backfill; firstSeq: number | null };
+export type { TopicSpec } from './topic-state.js';
 
 export type RelayEntry = {
   readonly url: string;
@@ -56,7 +47,7 @@ export type PoolOptions = {
   cursors: CursorStore;
   /** Whether this device has a cursor row for the topic on this relay: under this store id, only under
    *  another one (the relay lost its store), or none at all (never subscribed there). */
-  cursorHistory(url: string, storeId: StoreId, topic: TopicId): 'this' | 'other' | 'none';
+  cursorHistory(url: string, storeId: StoreId, topic: TopicId): CursorHistory;
   handlers: PoolHandlers;
   /** Whether outbox rows wait for this relay (it then stays connected). */
   hasOutbox(url: string): boolean;
@@ -136,7 +127,7 @@ export class RelayPool {
   addTopic(url: string, spec: TopicSpec): void {
     const e = this.ensure(url);
     if (e.topics.has(spec.hex)) return;
-    e.topics.set(spec.hex, { spec, proven: false, ready: false, caughtUp: false, ackSent: 0, ackConfirmed: 0, backfill: 'none', firstSeq: null });
+    e.topics.set(spec.hex, ts.newTopicState(spec));
     if (e.connected) void this.#openTopic(e, e.topics.get(spec.hex)!);
   }
 
@@ -167,7 +158,7 @@ export class RelayPool {
     const e = this.#relays.get(url);
     const t = e?.topics.get(toHex(topic));
     if (e === undefined || t === undefined) return;
-    if (seq > t.ackConfirmed && seq > t.ackSent) t.ackSent = seq;
+    ts.ackSent(t, seq);
     this.#o.log.debug({ relay: url, topic: t.spec.hex.slice(0, 8), seq }, 'ack');
     e.client.ack(topic, seq);
   }
@@ -178,8 +169,8 @@ export class RelayPool {
     if (e === undefined) return null;
     if (!e.connected) return 'not connected';
     for (const t of e.topics.values()) {
-      if (!t.ready || !t.caughtUp) return `topic ${t.spec.hex.slice(0, 8)} not caught up`;
-      if (t.ackConfirmed < t.ackSent) return `ack of topic ${t.spec.hex.slice(0, 8)} not confirmed (${t.ackConfirmed} < ${t.ackSent})`;
+      const why = ts.unsettledReason(t);
+      if (why !== null) return why;
     }
     return null;
   }
@@ -210,10 +201,8 @@ export class RelayPool {
 
   /** Decides before a subscribe whether its backlog will need a step 1, and records that this store has a cursor. */
   #prepareSubscribe(url: string, t: TopicState, storeId: StoreId, cursor: number): void {
-    t.caughtUp = false;
-    t.firstSeq = null;
     const history = cursor > 0 ? 'this' : this.#o.cursorHistory(url, storeId, t.spec.topic);
-    t.backfill = history === 'this' ? 'none' : history === 'other' ? 'resync' : 'first';
+    ts.beforeSubscribe(t, cursor, history);
     // A row (cursor 0) marks that this device subscribed under this store: later subscriptions are no first backfill.
     if (history !== 'this') this.#o.cursors.advance(url, storeId, t.spec.topic, 0);
   }
@@ -260,11 +249,7 @@ export class RelayPool {
     e.connected = true;
     e.storeId = e.client.storeId;
     e.lastError = null;
-    for (const t of e.topics.values()) {
-      // A reconnect resubscribed from the persisted cursors, which also acknowledged what was acked before.
-      t.ackConfirmed = Math.max(t.ackConfirmed, t.ackSent);
-      if (storeChanged) t.ackSent = t.ackConfirmed = 0;
-    }
+    for (const t of e.topics.values()) ts.reconnected(t, storeChanged);
     this.#o.handlers.open(e.url, { reconnected, storeChanged });
     await Promise.all(
       [...e.topics.values()].map(async (t) => {
@@ -284,7 +269,7 @@ export class RelayPool {
     client.on('close', (c) => {
       const was = e.connected;
       e.connected = false;
-      for (const t of e.topics.values()) t.ready = t.caughtUp = false;
+      for (const t of e.topics.values()) ts.disconnected(t);
       if (!c.willReconnect && e.lastError === null) e.lastError = `closed (${c.code}${c.reason ? ` ${c.reason}` : ''})`;
       if (was) h.close(e.url);
     });
@@ -294,21 +279,18 @@ export class RelayPool {
     client.on('update', (f) => {
       const t = topicOf(f.topic);
       if (t === undefined || e.storeId === null) return;
-      if (t.backfill === 'first' && t.firstSeq === null) t.firstSeq = f.seq;
+      ts.updateSeen(t, f.seq);
       h.update(e.url, e.storeId, f);
     });
     client.on('caughtUp', (f) => {
       const t = topicOf(f.topic);
       if (t === undefined) return;
-      t.caughtUp = true;
-      const needsResync = t.backfill === 'resync' || (t.backfill === 'first' && f.headSeq > 0 && t.firstSeq !== 1);
-      t.backfill = 'none';
-      h.caughtUp(e.url, t.spec.hex, needsResync);
+      h.caughtUp(e.url, t.spec.hex, ts.caughtUp(t, f.headSeq));
     });
     client.on('acked', (f) => {
       const t = topicOf(f.topic);
       this.#o.log.debug({ relay: e.url, topic: toHex(f.topic).slice(0, 8), seq: f.seq }, 'acked');
-      if (t !== undefined && f.seq > t.ackConfirmed) t.ackConfirmed = f.seq;
+      if (t !== undefined) ts.ackConfirmed(t, f.seq);
     });
     client.on('delivered', (f) => h.delivered(e.url, f));
     client.on('gap', (f) => h.gap(e.url, f));
@@ -317,7 +299,7 @@ export class RelayPool {
       const t = x.topic === null ? undefined : topicOf(x.topic);
       if (x.code === 'TARGET_OFFLINE' && x.topic !== null) return h.targetOffline(e.url, toHex(x.topic));
       // An ack the relay refuses (no longer registered) will never be confirmed: stop waiting for it.
-      if (x.code === 'NOT_REGISTERED' && t !== undefined) t.ackConfirmed = Math.max(t.ackConfirmed, t.ackSent);
+      if (x.code === 'NOT_REGISTERED' && t !== undefined) ts.ackConfirmed(t, t.ackSent);
       this.#o.log.warn({ relay: e.url, code: x.code, topic: x.topic === null ? null : toHex(x.topic) }, `relay error: ${x.message}`);
     });
   }
