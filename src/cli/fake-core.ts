@@ -92,8 +92,10 @@ export function createFakeCore(options: { syncResult?: CoreResult<{ topics: numb
 
 /** A backend whose cores are fake: for tests of sessions, the owner and main() without the real core. */
 export function fakeBackend(cores: FakeCore[] = []): () => Promise<Result<CoreBackend, string>> {
+  const accounts = new Set<string>();
   const backend: CoreBackend = {
-    initAccount: async () => ok({ accountId: FAKE_ACCOUNT, deviceId: FAKE_DEVICE }),
+    hasAccount: ({ home }) => accounts.has(home.dir),
+    initAccount: async ({ home }) => (accounts.add(home.dir), ok({ accountId: FAKE_ACCOUNT, deviceId: FAKE_DEVICE })),
     createCore: async () => {
       const core = createFakeCore();
       cores.push(core);

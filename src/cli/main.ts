@@ -49,6 +49,11 @@ function processTty(): SecretSources['tty'] {
   return { input: process.stdin, output: process.stderr };
 }
 
+/** pino JSON lines on stderr; one-shot commands stay silent unless CAIRN_LOG_LEVEL asks, so stderr keeps to one line. */
+function logger(env: Record<string, string | undefined>, level: string): pino.Logger {
+  return pino({ name: 'cairn', level: env.CAIRN_LOG_LEVEL ?? level }, pino.destination({ fd: 2, sync: true }));
+}
+
 function signals(): Promise<string> {
   return new Promise((resolve) => {
     let seen = false;
@@ -75,12 +80,12 @@ async function runCommand(command: Command, dir: string, deps: Required<Omit<Cli
       return r.ok ? { stdout: jsonLine({ accountId: r.value.accountId, deviceId: r.value.deviceId }), exit: EXIT.OK, error: null } : failure(r.code, r.message);
     }
     case 'run': {
-      const log = pino({ name: 'cairn', level: deps.env.CAIRN_LOG_LEVEL ?? 'info' }, pino.destination({ fd: 2, sync: true }));
-      const r = await runOwner({ dir, secret: secret(), sodium: deps.sodium, backend: deps.backend, log, stopSignal: deps.stopSignal() });
+      const r = await runOwner({ dir, secret: secret(), sodium: deps.sodium, backend: deps.backend, log: logger(deps.env, 'info'), stopSignal: deps.stopSignal() });
       return r.ok ? { stdout: '', exit: EXIT.OK, error: null } : failure(r.code, r.message);
     }
     default: {
-      const session = await openSession({ dir, secret: secret(), sodium: deps.sodium, backend: deps.backend, network: needsNetwork(command) });
+      const log = deps.env.CAIRN_LOG_LEVEL ? logger(deps.env, 'silent') : undefined;
+      const session = await openSession({ dir, secret: secret(), sodium: deps.sodium, backend: deps.backend, network: needsNetwork(command), ...(log ? { log } : {}) });
       if (!session.ok) return failure(session.code, session.message);
       try {
         return await executeCommand(command, session.value.core);

@@ -1,5 +1,6 @@
 // `cairn run`: this process owns the home (lock + control socket), stays online, logs to stderr and exits 0
 // on SIGTERM or SIGINT after closing the socket, stopping the core and releasing the lock.
+import type { CoreLogger } from '../main/core/index.js';
 import type { HomeSecret } from '../main/home/index.js';
 import type { CoreStatus } from '../shared/core-api.js';
 import { err, ok, type Result } from '../shared/result.js';
@@ -7,10 +8,7 @@ import { listenControlSocket } from './control/server.js';
 import { openLocked, socketPath, type SessionOptions } from './session.js';
 import { acquireHomeLock, readLayout } from '../main/home/index.js';
 
-export type OwnerLog = {
-  info(fields: Record<string, unknown>, message: string): void;
-  error(fields: Record<string, unknown>, message: string): void;
-};
+export type OwnerLog = CoreLogger;
 
 export type OwnerOptions = Pick<SessionOptions, 'sodium' | 'backend'> & {
   dir: string;

@@ -34,7 +34,7 @@ const secret = (passphrase = PASS) => async () => ok({ passphrase });
 const noSecret = async (): Promise<never> => {
   throw new Error('the secret must not be asked for');
 };
-const quiet: OwnerLog = { info: () => {}, error: () => {} };
+const quiet: OwnerLog = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 function deferred(): { promise: Promise<string>; resolve: (s: string) => void } {
   let resolve!: (s: string) => void;
@@ -144,10 +144,11 @@ describe('one process owns a home', () => {
 });
 
 describe('main()', () => {
+  const backend = fakeBackend();
   const run = async (argv: string[], env: Record<string, string> = { CAIRN_PASSPHRASE: PASS }) => {
     const out = capture();
     const errOut = capture();
-    const code = await main(argv, { env, stdout: out.stream, stderr: errOut.stream, tty: null, backend: fakeBackend(), sodium: async () => sodium });
+    const code = await main(argv, { env, stdout: out.stream, stderr: errOut.stream, tty: null, backend, sodium: async () => sodium });
     return { code, stdout: out.text(), stderr: errOut.text() };
   };
 
@@ -155,6 +156,14 @@ describe('main()', () => {
     const r = await run(['--home', dir, 'send', FAKE_CHAT, 'hello']);
     expect(r).toMatchObject({ code: EXIT.OK, stderr: '' });
     expect(Object.keys(JSON.parse(r.stdout))).toEqual(['messageId']);
+  });
+
+  it('init completes a home whose init was interrupted before the account was made', async () => {
+    // beforeEach made a home without an account.
+    const r = await run(['--home', dir, 'init', '--name', 'Alice', '--relay', 'ws://127.0.0.1:1']);
+    expect(r).toMatchObject({ code: EXIT.OK, stderr: '' });
+    const wrong = await run(['--home', dir, 'init', '--name', 'Alice', '--relay', 'ws://127.0.0.1:1'], { CAIRN_PASSPHRASE: 'nope' });
+    expect(wrong.code).toBe(EXIT.UNLOCK);
   });
 
   it('init creates a home and prints {accountId, deviceId}; a second init fails', async () => {
@@ -166,7 +175,7 @@ describe('main()', () => {
     expect(JSON.parse(readFileSync(join(fresh, 'cairn.json'), 'utf8')).kdf).toMatchObject({ alg: 'argon2id13', ops: 1, mem: 8 * 1024 * 1024 });
     const again = await run(['--home', fresh, 'init', '--name', 'Alice', '--relay', 'ws://127.0.0.1:1']);
     expect(again.code).toBe(EXIT.ERROR);
-    expect(again.stderr).toMatch(/^cairn: .*already holds a Cairn home\n$/);
+    expect(again.stderr).toMatch(/^cairn: .*already holds a Cairn account\n$/);
   });
 
   it('exit codes: usage 2, wrong passphrase 3, no passphrase without a terminal 3', async () => {

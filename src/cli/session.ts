@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { acquireHomeLock, openHome, readLayout, SOCKET_FILE, type Home, type HomeLock, type HomeSecret } from '../main/home/index.js';
+import type { CoreLogger } from '../main/core/index.js';
 import type { Sodium } from '../shared/crypto/sodium.js';
 import type { CoreApi } from '../shared/core-api.js';
 import { err, ok, type Result } from '../shared/result.js';
@@ -26,6 +27,8 @@ export type SessionOptions = {
   /** Start the core (connect to relays) when it runs here. */
   network: boolean;
   lockWaitMs?: number;
+  /** Where a core run here logs (default: nowhere, so a command's stderr holds only its one-line error). */
+  log?: CoreLogger;
 };
 
 export const socketPath = (dir: string): string => join(dir, SOCKET_FILE);
@@ -88,7 +91,7 @@ export async function openSession(options: SessionOptions): Promise<Result<Sessi
 export async function openLocked(
   dir: string,
   secret: HomeSecret,
-  options: Pick<SessionOptions, 'sodium' | 'backend' | 'network'>,
+  options: Pick<SessionOptions, 'sodium' | 'backend' | 'network' | 'log'>,
   lock: HomeLock,
 ): Promise<Result<{ home: Home; core: Core; sodium: Sodium }, string>> {
   let home: Home | null = null;
@@ -101,7 +104,7 @@ export async function openLocked(
     home = opened.value;
     const backend = await options.backend();
     if (!backend.ok) return backend;
-    const core = await backend.value.createCore({ home, sodium });
+    const core = await backend.value.createCore(options.log ? { home, sodium, log: options.log } : { home, sodium });
     if (!core.ok) return core;
     if (options.network) {
       try {

@@ -6,15 +6,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountId } from '../../../src/shared/ids.js';
 import { encodeInvite } from '../../../src/shared/invite.js';
-import { loadCoreBackend } from '../../../src/cli/backend.js';
 import { startRelay, type RelayProcess } from '../helpers/relay-process.js';
 import { cairn, jsonOf, startOwner } from './cairn-process.js';
 
 const PASS_A = 'alice passphrase';
 const PASS_B = 'bob passphrase';
 const HEX64 = /^[0-9a-f]{64}$/;
-// Until src/main/core is wired into the CLI (src/cli/backend.ts), only the usage tests can run.
-const CORE_WIRED = (await loadCoreBackend()).ok;
 
 type Message = { id: string; chatId: string; author: string; device: string; text: string; sentAt: number };
 type Chat = { chatId: string; title: string; members: string[]; unread: number; lastMessage: Message | null; request: boolean };
@@ -55,7 +52,7 @@ function oneLineError(r: Awaited<ReturnType<typeof cairn>>): string {
   return r.stderr;
 }
 
-describe.skipIf(!CORE_WIRED)('cairn end to end (steps depend on each other, in order; skipped while the CLI has no core wired)', () => {
+describe('cairn end to end (steps depend on each other, in order)', () => {
   it('init creates two accounts and whoami reports them', async () => {
     alice = jsonOf(await cairn(homeA, ['init', '--name', 'Alice', '--relay', relay.url], A));
     bob = jsonOf(await cairn(homeB, ['init', '--name', 'Bob', '--relay', relay.url], B));
