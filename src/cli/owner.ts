@@ -60,7 +60,7 @@ export async function runOwner(options: OwnerOptions): Promise<Result<{ signal: 
   try {
     await core.start();
     const me = await core.whoami();
-    log.info({ home: dir, socket: server.value.path, pid: process.pid, ...(me.ok ? { accountId: me.value.accountId, deviceId: me.value.deviceId } : {}) }, 'running');
+    log.info({ home: dir, socket: server.value.path, ...(me.ok ? { accountId: me.value.accountId, deviceId: me.value.deviceId } : {}) }, 'running');
     const signal = await options.stopSignal;
     log.info({ signal }, 'shutting down');
     return ok({ signal });
