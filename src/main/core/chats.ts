@@ -37,6 +37,7 @@ export async function createChat(ctx: CoreContext, options: { with: string[]; ti
     if (c === null || c.blocked === true) return err('UNKNOWN_CONTACT', `${a} is not a contact; add them with their invite code first`);
     if (ctx.directory.deviceList(a) !== null) continue;
     const outcome = await ctx.directory.fetch(RecordKind.DeviceList, a, c.relays, ctx.timing.requestTimeoutMs);
+    if (ctx.engine.stopped) return err('INTERNAL', 'the core stopped');
     if (outcome === 'unreachable') return err('RELAY_UNREACHABLE', `cannot fetch the device list of ${a} from ${c.relays.join(', ')}`);
     if (ctx.directory.deviceList(a) === null) return err('UNKNOWN_ACCOUNT', `no relay knows account ${a}`);
   }
@@ -122,6 +123,7 @@ export async function unregisterBlocked(ctx: CoreContext, url: string): Promise<
     const opened = await client.openTopic(capability);
     const devices = ctx.directory.devicesOf(ctx.me.account);
     const r = opened.ok ? await client.unregister(capability.topic as TopicId, devices.length > 0 ? devices : [ctx.id.device.publicKey]) : opened;
+    if (ctx.engine.stopped) return;
     if (r.ok) setMeta(ctx.db, unregisteredKey(entry.chatId, url), 1);
     else ctx.log.warn({ relay: url, chat: entry.chatId }, `unregistering from a blocked chat failed: ${r.message}`);
   }

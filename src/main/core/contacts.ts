@@ -30,6 +30,7 @@ export async function addContact(ctx: CoreContext, code: string): Promise<CoreRe
     ctx.directory.fetch(RecordKind.DeviceList, account, relays, timeout),
     ctx.directory.fetch(RecordKind.Profile, account, relays, timeout),
   ]);
+  if (ctx.engine.stopped) return err('INTERNAL', 'the core stopped');
   if (devices === 'unreachable') return err('RELAY_UNREACHABLE', `no relay of the invite answered: ${relays.join(', ')}`);
   if (devices === 'unknown' || ctx.directory.deviceList(account) === null) return err('UNKNOWN_ACCOUNT', `no relay of the invite knows account ${account}`);
   const name = ctx.directory.profile(account)?.name ?? '';
@@ -50,6 +51,7 @@ export async function refreshContacts(ctx: CoreContext): Promise<void> {
       const before = JSON.stringify(ctx.directory.profile(c.accountId));
       await Promise.all([ctx.directory.fetch(RecordKind.Profile, c.accountId, c.relays, timeout), ctx.directory.fetch(RecordKind.DeviceList, c.accountId, c.relays, timeout)]);
       const profile = ctx.directory.profile(c.accountId);
+      if (ctx.engine.stopped) return;
       if (profile !== null && profile.name !== c.name) {
         changeAccount(ctx, (doc) => {
           const current = getContact(doc, c.accountId);

@@ -117,7 +117,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       status: queueStatus,
     },
   });
-  const directory = new Directory({ db, sodium, pool: engine.pool, log, now });
+  const directory = new Directory({ db, sodium, pool: engine.pool, log, now, stopped: () => engine.stopped });
   directory.load();
   for (const which of ['deviceListRecord', 'profileRecord'] as const) {
     const record = storedRecord(db, which);

@@ -26,7 +26,10 @@ export class Directory {
   readonly #profiles = new Map<string, Versioned<Profile>>();
   readonly #owners = new Map<string, string>();
 
-  constructor(o: { db: ClientDb; sodium: Sodium; pool: RelayPool; log: CoreLogger; now(): number }) {
+  readonly #stopped: () => boolean;
+
+  constructor(o: { db: ClientDb; sodium: Sodium; pool: RelayPool; log: CoreLogger; now(): number; stopped(): boolean }) {
+    this.#stopped = o.stopped;
     this.#db = o.db;
     this.#sodium = o.sodium;
     this.#pool = o.pool;
@@ -91,6 +94,7 @@ export class Directory {
       relays.map(async (url): Promise<FetchOutcome> => {
         if (!(await this.#pool.whenOpen(url, timeoutMs))) return 'unreachable';
         const r = await this.#pool.get(url)!.client.getRecord(kind, id);
+        if (this.#stopped()) return 'unreachable';
         if (!r.ok) {
           this.#log.warn({ relay: url, code: r.code }, `GET_RECORD failed: ${r.message}`);
           return 'unreachable';

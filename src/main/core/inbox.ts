@@ -58,6 +58,7 @@ async function accept(ctx: CoreContext, invite: OpenedInvite): Promise<Step> {
     }
   }
   if (ctx.directory.profile(from) === null) await ctx.directory.fetch(RecordKind.Profile, from, relays, ctx.timing.requestTimeoutMs);
+  if (ctx.engine.stopped) return { kind: 'stall' };
   const chatId = toHex(payload.chatId);
   changeAccount(ctx, (doc) => {
     if (getChat(doc, chatId) !== null || getContact(doc, from)?.blocked === true) return;

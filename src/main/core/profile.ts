@@ -50,6 +50,7 @@ export async function publishRecords(ctx: CoreContext, url: string): Promise<voi
   const client = ctx.engine.pool.get(url)?.client;
   if (client === undefined || !client.isOpen) return;
   for (const which of ['deviceListRecord', 'profileRecord'] as const) {
+    if (ctx.engine.stopped) return;
     const record = storedRecord(ctx.db, which);
     if (record === null) continue;
     const r = await client.putRecord(record);

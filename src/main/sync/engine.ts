@@ -139,7 +139,10 @@ export class SyncEngine {
           if (this.pool.isCaughtUp(url, hex)) this.#convergence.request(url, spec);
           else this.#gaps.add(`${url} ${hex}`);
         },
-        direct: (url, f) => void (this.#stopped || this.#onDirect(url, f)),
+        direct: (url, f) => {
+          if (this.#stopped) return;
+          this.#onDirect(url, f).catch((e: unknown) => this.#stopped || log.error({ relay: url }, `direct frame failed: ${(e as Error).message}`));
+        },
         targetOffline: (url, hex) => this.#convergence.targetOffline(url, hex),
       },
     });
@@ -147,6 +150,11 @@ export class SyncEngine {
     this.#inbound = new InboundQueues({ registry: this.registry, pool: this.pool, log, decide: (url, f) => this.#decide(url, f), retryMs: o.inboundRetryMs, idle: () => this.#waiter.notify() });
     this.#convergence = new Convergence({ sodium, device, registry: this.registry, pool: this.pool, log, candidates: (s) => policy.candidates(s), bytesPerSecond: o.step2BytesPerSecond });
     this.#waiter = new SyncWaiter({ pool: this.pool, outbox: this.outbox, busy: () => this.#inbound.busy() });
+  }
+
+  /** True once stop() began: async work that resumes afterwards must not touch the database. */
+  get stopped(): boolean {
+    return this.#stopped;
   }
 
   start(): void {
@@ -274,6 +282,7 @@ export class SyncEngine {
     const sender = toHex(f.sender);
     let membership = policy.membership(spec, sender);
     if (membership === 'unknown' && (await policy.refreshMembers(spec, sender))) membership = policy.membership(spec, sender);
+    if (this.#stopped) return;
     if (membership !== 'member') return log.warn({ topic: spec.topicHex, sender }, 'ignoring a direct frame from a device that is not a member');
     const msg = decodeAppMessage(opened.value.plaintext);
     if (!msg.ok || msg.value.kind !== 'sync') return;

@@ -94,9 +94,12 @@ export class InboundQueues {
           if (isPromise(step)) {
             item.pending = step;
             if (batch.length > 0) break; // commit what is decided before waiting on the network
-            step = await step;
+            step = await step.catch((e: unknown): Step => {
+              if (!this.#stopped) this.#o.log.error({ relay: q.url }, `deciding an update failed: ${(e as Error).message}`);
+              return { kind: 'stall' };
+            });
             item.pending = undefined;
-            if (q.items[0] !== item) break; // the queue was cleared meanwhile
+            if (this.#stopped || q.items[0] !== item) break; // stopped, or the queue was cleared meanwhile
           }
           if (step.kind === 'stall') {
             stalled = true;
@@ -105,6 +108,7 @@ export class InboundQueues {
           q.items.shift();
           batch.push({ update: step.kind === 'apply' ? step.update : null, seq: item.frame.seq });
         }
+        if (this.#stopped) return;
         if (batch.length > 0) this.#commit(q.url, storeId, topic, batch);
         if (stalled) {
           q.retry = setTimeout(() => {

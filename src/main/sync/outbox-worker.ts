@@ -70,6 +70,8 @@ export class OutboxWorker {
         if (outcome === 'retry') this.#scheduleRetry(url, s);
         else if (outcome === 'done') s.retryMs = 1000;
       } while (s.again && !this.#stopped);
+    } catch (e) {
+      if (!this.#stopped) this.#o.log.error({ relay: url }, `outbox pass failed: ${(e as Error).message}`);
     } finally {
       s.running = false;
     }
@@ -92,6 +94,7 @@ export class OutboxWorker {
         return registry.byTopic(hex) === null ? !pool.follows(url, hex) : pool.isReady(url, hex);
       });
       const results = await Promise.all(sendable.map((r) => entry.client.publish(r.topic as TopicId, r.envelope)));
+      if (this.#stopped) return 'offline';
       const done: { row: OutboxRow; seq: number }[] = [];
       let offline = false;
       results.forEach((r, i) => {
