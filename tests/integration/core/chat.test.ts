@@ -5,7 +5,7 @@ import { loadSodium } from '../../../src/main/crypto/index.js';
 import type { Sodium } from '../../../src/shared/crypto/sodium.js';
 import { useRelay } from '../helpers/harness.js';
 import { waitFor } from '../helpers/wait.js';
-import { must, syncAll, texts, useCore } from './cores.js';
+import { befriend, must, syncAll, texts, useCore } from './cores.js';
 
 let sodium: Sodium;
 beforeAll(async () => {
@@ -60,5 +60,38 @@ describe('core: contacts and chats', () => {
     expect(exported.messages.map((m) => m.text)).toEqual(['hello Bob', 'hi Alice']);
     expect(alice.events.messages.length).toBeGreaterThan(0);
     expect(bob.events.chat.some((c) => c.chatId === chatId)).toBe(true);
+  });
+
+  it('edits, deletes for everyone, replies and paging reach the other side; only the author may change a message', async () => {
+    const relay = await useRelay();
+    const alice = await useCore(sodium, [relay.url], 'Alice');
+    const bob = await useCore(sodium, [relay.url], 'Bob');
+    await befriend(alice, bob);
+    const { chatId } = must(await alice.core.createChat({ with: [bob.accountId], title: 'Plans' }));
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i++) ids.push(must(await alice.core.send(chatId, `m${i}`)).messageId);
+    await waitFor(async () => must(await bob.core.messages(chatId, { limit: 100 })).length === 60, { timeoutMs: 15_000, message: 'all 60 messages' });
+
+    const page = must(await bob.core.messages(chatId));
+    expect(page.map((m) => m.text)).toEqual(Array.from({ length: 50 }, (_, i) => `m${i + 10}`));
+    const older = must(await bob.core.messages(chatId, { before: page[0]!.id }));
+    expect(older.map((m) => m.text)).toEqual(Array.from({ length: 10 }, (_, i) => `m${i}`));
+    expect(await bob.core.messages(chatId, { before: 'ab'.repeat(16) })).toMatchObject({ ok: false, code: 'UNKNOWN_MESSAGE' });
+    expect(must(await bob.core.chats())[0]).toMatchObject({ title: 'Plans', unread: 60 });
+
+    expect(must(await alice.core.editMessage(chatId, ids[1]!, 'm1 (edited)'))).toMatchObject({ text: 'm1 (edited)', editedAt: expect.any(Number) });
+    expect(must(await alice.core.deleteMessage(chatId, ids[2]!))).toMatchObject({ text: '', deleted: true });
+    expect(await bob.core.editMessage(chatId, ids[3]!, 'not mine')).toMatchObject({ ok: false, code: 'NOT_ALLOWED' });
+    const reply = must(await bob.core.send(chatId, 'which one?', { replyTo: ids[0]! }));
+    await waitFor(async () => (await texts(alice, chatId)).includes('which one?'), { timeoutMs: 10_000, message: 'the reply' });
+    await syncAll([alice, bob]);
+
+    const seen = must(await bob.core.messages(chatId, { limit: 1000 }));
+    expect(seen.find((m) => m.id === ids[1])?.text).toBe('m1 (edited)');
+    expect(seen.find((m) => m.id === ids[2])).toBeUndefined();
+    expect(seen.find((m) => m.id === ids[3])?.text).toBe('m3');
+    expect(must(await alice.core.messages(chatId, { limit: 1000 })).find((m) => m.id === reply.messageId)?.replyTo).toBe(ids[0]);
+    expect(must(await bob.core.search('edited', { chatId })).map((h) => h.message.id)).toEqual([ids[1]]);
+    expect(must(await bob.core.markRead(chatId, seen.at(-2)!.id)).unread).toBe(0);
   });
 });
