@@ -42,8 +42,10 @@ export class Batcher {
   private readonly runLoop = (): void => void this.loop();
   private readonly acksDueNow = (): void => {
     this.ackTimer = null;
-    this.acksDue = true;
-    this.schedule();
+    // The acks this timer was set for may have been committed early (deleteOwnIfAlone); a stale flag
+    // would keep later acks from ever setting a timer again.
+    this.acksDue = this.acks.length > 0;
+    if (this.acksDue) this.schedule();
   };
 
   /** What the batcher works with; the deletion helpers take it too. */
@@ -63,7 +65,7 @@ export class Batcher {
     if (link.ackTo < 0) this.acks.push(link);
     if (seq > link.ackTo) link.ackTo = seq;
     if (reply) link.ackReply = true;
-    if (this.deps.settings.ackBatchMs <= 0) {
+    if (this.deps.settings.ackBatchMs <= 0 || this.acksDue) {
       this.acksDue = true;
       this.schedule();
     } else if (this.ackTimer === null && !this.acksDue) {
