@@ -106,3 +106,15 @@ export interface CoreApi {
 
   on<K extends keyof CoreEvents>(event: K, listener: (payload: CoreEvents[K]) => void): Unsubscribe;
 }
+
+/**
+ * Onboarding, apart from CoreApi because it runs before this device has an account (and so before a core
+ * exists). The renderer's bridges carry it next to CoreApi (`Bridge.onboarding`, src/renderer/bridge/types.ts).
+ * `createAccount` creates this device's account with a profile name and its relays (WebSocket URLs) and
+ * answers like `whoami`; from then on CoreApi serves that account. Failures use the CoreErrorCodes above
+ * (INVALID_ARGUMENT for a bad name or relay URL, RELAY_UNREACHABLE, NOT_ALLOWED when an account exists).
+ */
+export interface OnboardingApi {
+  hasAccount(): Promise<boolean>;
+  createAccount(opts: { name: string; relays: string[] }): Promise<CoreResult<WhoAmI>>;
+}

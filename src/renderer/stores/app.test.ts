@@ -29,19 +29,6 @@ describe('app store', () => {
     expect(store.effectiveTheme).toBe('light');
   });
 
-  it('walks through onboarding and back', () => {
-    const store = useAppStore();
-    expect(store.onboardingStep).toBe('welcome');
-    expect(store.startChoice).toBeNull();
-    store.beginOnboarding();
-    expect(store.onboardingStep).toBe('choose-start');
-    store.chooseStart('link-device');
-    expect(store.startChoice).toBe('link-device');
-    store.backToWelcome();
-    expect(store.onboardingStep).toBe('welcome');
-    expect(store.startChoice).toBeNull();
-  });
-
   it('keeps state per Pinia instance', () => {
     useAppStore().setThemePreference('dark');
     setActivePinia(createPinia());

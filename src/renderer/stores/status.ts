@@ -1,0 +1,32 @@
+// Connection state for the indicator and the offline banner: relays online, messages waiting in the outbox.
+import { defineStore } from 'pinia';
+import { computed, shallowRef } from 'vue';
+import type { CoreStatus } from '../../shared/core-api.js';
+import { coreAccess } from './core.js';
+
+export const useStatusStore = defineStore('status', () => {
+  const { core } = coreAccess();
+  const status = shallowRef<CoreStatus | null>(null);
+
+  const relaysOnline = computed(() => status.value?.relays.filter((r) => r.connected).length ?? 0);
+  const relaysTotal = computed(() => status.value?.relays.length ?? 0);
+  const pending = computed(() => status.value?.outbox ?? 0);
+  /** Known to be offline: before the first status nothing is claimed, so no banner flashes at start. */
+  const offline = computed(() => status.value !== null && !status.value.online);
+  const summary = computed(() => {
+    if (status.value === null) return 'Connecting…';
+    const relays = `${relaysOnline.value} of ${relaysTotal.value} ${relaysTotal.value === 1 ? 'relay' : 'relays'} online`;
+    return pending.value > 0 ? `${relays}, ${pending.value} pending` : relays;
+  });
+
+  function apply(next: CoreStatus): void {
+    status.value = next;
+  }
+
+  async function load(): Promise<void> {
+    const r = await core().status();
+    if (r.ok) apply(r.value);
+  }
+
+  return { status, relaysOnline, relaysTotal, pending, offline, summary, apply, load };
+});
