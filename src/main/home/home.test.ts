@@ -127,6 +127,28 @@ describe('home directory', () => {
     expect(createHome({ dir: join(root, 'h2'), keyFile: join(root, 'missing.key'), sodium })).toMatchObject({ ok: false, code: 'BAD_KEY_FILE' });
   });
 
+  it('works with a raw master key (the desktop app\'s safeStorage key), interchangeable with a key file', () => {
+    const masterKey = new Uint8Array(32).fill(7);
+    const r = keep(createHome({ dir, masterKey, sodium }));
+    if (!r.ok) throw new Error(r.message);
+    expect(r.value.layout.kdf).toEqual({ alg: 'keyfile' });
+    r.value.vault.put('s', new Uint8Array([2]));
+    r.value.close();
+    open.length = 0;
+    const before = snapshot(dir);
+    expect(openHome({ dir, masterKey: new Uint8Array(32).fill(8), sodium })).toMatchObject({ ok: false, code: 'WRONG_PASSPHRASE' });
+    expect(openHome({ dir, masterKey: new Uint8Array(31).fill(7), sodium })).toMatchObject({ ok: false, code: 'BAD_KEY_FILE' });
+    expect(openHome({ dir, passphrase: 'p', sodium })).toMatchObject({ ok: false, code: 'WRONG_PASSPHRASE' });
+    expect(snapshot(dir)).toEqual(before);
+    const keyFile = join(root, 'same.key');
+    writeFileSync(keyFile, masterKey);
+    const viaFile = keep(openHome({ dir, keyFile, sodium }));
+    expect(viaFile.ok && viaFile.value.vault.get('s')).toEqual(new Uint8Array([2]));
+    const pass = keep(createHome({ dir: join(root, 'p'), passphrase: 'pw', sodium, ...FAST }));
+    expect(pass.ok).toBe(true);
+    expect(openHome({ dir: join(root, 'p'), masterKey, sodium })).toMatchObject({ ok: false, code: 'WRONG_PASSPHRASE', message: expect.stringContaining('stored key') });
+  });
+
   it('says NOT_INITIALIZED for an empty or missing dir and BAD_LAYOUT for a foreign or newer one', () => {
     expect(openHome({ dir, passphrase: 'p', sodium })).toMatchObject({ ok: false, code: 'NOT_INITIALIZED' });
     expect(existsSync(dir)).toBe(false);

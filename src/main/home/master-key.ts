@@ -12,8 +12,12 @@ export const KDF_DEFAULT = { ops: 2, mem: 64 * 1024 * 1024 } as const;
 /** TEST ONLY: 1 pass over 8 MiB, far too cheap against offline guessing. Chosen by CAIRN_KDF_FAST=1 or `fast`. */
 export const KDF_FAST = { ops: 1, mem: 8 * 1024 * 1024 } as const;
 
-/** How the caller unlocks a home: a passphrase, or a file holding the key. */
-export type HomeSecret = { passphrase: string; keyFile?: undefined } | { keyFile: string; passphrase?: undefined };
+/** How the caller unlocks a home: a passphrase, a file holding the key, or the key itself (the desktop app keeps
+ *  it in the OS keychain through safeStorage). A key file and a raw key unlock the same kind of home. */
+export type HomeSecret =
+  | { passphrase: string; keyFile?: undefined; masterKey?: undefined }
+  | { keyFile: string; passphrase?: undefined; masterKey?: undefined }
+  | { masterKey: Uint8Array; passphrase?: undefined; keyFile?: undefined };
 
 export type KeyFileError = 'BAD_KEY_FILE';
 
@@ -31,7 +35,7 @@ export function kdfCosts(options: KdfCostOptions = {}): { ops: number; mem: numb
 
 /** KDF parameters for a new home: a fresh random salt for a passphrase, nothing for a key file. */
 export function newKdfParams(secret: HomeSecret, options: KdfCostOptions = {}): KdfParams {
-  if (secret.keyFile !== undefined) return { alg: 'keyfile' };
+  if (secret.passphrase === undefined) return { alg: 'keyfile' };
   return { alg: 'argon2id13', ...kdfCosts(options), salt: toHex(randomBytes(SALT_BYTES)) };
 }
 
@@ -66,9 +70,13 @@ export type MasterKeyError = KeyFileError | 'WRONG_PASSPHRASE';
 /** The master key for a home whose cairn.json holds `kdf`. WRONG_PASSPHRASE when the secret is of the other kind. */
 export function deriveMasterKey(sodium: Sodium, kdf: KdfParams, secret: HomeSecret): Result<Uint8Array, MasterKeyError> {
   if (kdf.alg === 'keyfile') {
+    if (secret.masterKey !== undefined) {
+      if (secret.masterKey.length !== MASTER_KEY_BYTES) return err('BAD_KEY_FILE', `a master key must be ${MASTER_KEY_BYTES} bytes, not ${secret.masterKey.length}`);
+      return ok(Uint8Array.from(secret.masterKey));
+    }
     if (secret.keyFile === undefined) return err('WRONG_PASSPHRASE', 'this home is unlocked with a key file, not a passphrase');
     return readKeyFile(secret.keyFile);
   }
-  if (secret.passphrase === undefined) return err('WRONG_PASSPHRASE', 'this home is unlocked with a passphrase, not a key file');
+  if (secret.passphrase === undefined) return err('WRONG_PASSPHRASE', `this home is unlocked with a passphrase, not a ${secret.masterKey !== undefined ? 'stored key' : 'key file'}`);
   return ok(derivePassphraseKey(sodium, kdf, secret.passphrase));
 }
