@@ -1,0 +1,122 @@
+// The batcher against a recording fake store: coalescing, the ack window, chunking, and early commits.
+import pino from 'pino';
+import { describe, expect, it, vi } from 'vitest';
+import { FrameType } from '../src/shared/frames.js';
+import type { RelayFrame } from '../src/shared/frames.js';
+import type { CapabilityKey, DeviceKey, TopicId } from '../src/shared/ids.js';
+import { Batcher } from './batcher.js';
+import type { Connection } from './connection.js';
+import { resolveSettings } from './core.js';
+import { bytesKey } from './delivery.js';
+import { Hub, TopicState } from './hub.js';
+import type { TopicLink } from './hub.js';
+import { Metrics } from './metrics.js';
+import type { AckInput, CursorFloor, RelayStore } from './store/types.js';
+import { SEND_WIRE } from './wire.js';
+
+const topicId = new Uint8Array(32).fill(1) as TopicId;
+
+function fakeStore(floor: () => CursorFloor) {
+  const ackCalls: AckInput[][] = [];
+  let head = 0;
+  const store = {
+    append: vi.fn(async (batch: unknown[]) => batch.map(() => ++head)),
+    ack: vi.fn(async (batch: AckInput[]) => {
+      ackCalls.push(batch.map((a) => ({ ...a })));
+      return batch.map((a) => ({ topic: a.topic, device: a.device, cursor: a.seq, deleted: [], registered: true, floor: floor() }));
+    }),
+    cursorFloor: vi.fn(async () => floor()),
+    getTopic: vi.fn(async () => null),
+  };
+  return { store: store as unknown as RelayStore, ackCalls };
+}
+
+function setup(ackBatchMs: number, floor: () => CursorFloor = () => ({ min: 0, minDevice: null, second: 0 })) {
+  const settings = resolveSettings({ store: {} as RelayStore, sodium: {} as never, ackBatchMs });
+  const { store, ackCalls } = fakeStore(floor);
+  const hub = new Hub(store, settings);
+  const batcher = new Batcher({ store, settings, metrics: new Metrics(), hub, log: pino({ enabled: false }), wire: SEND_WIRE });
+  const topic = new TopicState({ topic: topicId, capability: new Uint8Array(32) as CapabilityKey, flags: 0, headSeq: 0, storedUpdates: 0, storedBytes: 0 }, bytesKey(topicId), 0, settings, 0);
+  const link = (n: number): { link: TopicLink; sent: RelayFrame[] } => {
+    const sent: RelayFrame[] = [];
+    const device = new Uint8Array(32).fill(n) as DeviceKey;
+    const conn = {
+      device,
+      deviceKey: bytesKey(device),
+      closed: false,
+      corkRound: 0,
+      ws: { readyState: 1, send: () => {} },
+      cork() {},
+      uncork() {},
+      sendFrame: (f: RelayFrame) => sent.push(f),
+      sendPrepared: () => {},
+      error: (reqId: number, code: string) => sent.push({ type: FrameType.Error, reqId, code: 0, topic: null, message: code }),
+      release() {},
+    } as unknown as Connection;
+    return { link: { conn, topic, capable: true, subscribed: false, replay: null, pending: null, ackTo: -1, ackReply: false }, sent };
+  };
+  return { batcher, ackCalls, topic, link };
+}
+
+/** Lets the event loop turn (setImmediate) n times, or until cond holds. */
+async function turns(n: number, cond: () => boolean = () => false): Promise<void> {
+  for (let i = 0; i < n && !cond(); i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+async function turnsUntil(cond: () => boolean): Promise<void> {
+  await turns(1000, cond);
+  expect(cond()).toBe(true);
+}
+
+describe('Batcher acks', () => {
+  it('coalesces acks of one link within the window into one store call with the highest seq, answered once', async () => {
+    const { batcher, ackCalls, link } = setup(30);
+    const a = link(2);
+    batcher.ack(a.link, 3, true);
+    batcher.ack(a.link, 7, true);
+    batcher.ack(a.link, 5, true);
+    await vi.waitFor(() => expect(ackCalls.length).toBe(1));
+    expect(ackCalls[0]).toEqual([{ topic: topicId, device: a.link.conn.device, seq: 7 }]);
+    expect(a.sent.filter((f) => f.type === FrameType.Acked)).toEqual([{ type: FrameType.Acked, topic: topicId, seq: 7 }]);
+  });
+
+  it('commits large ack sets in chunks, every one of them answered', async () => {
+    const { batcher, ackCalls, link } = setup(0);
+    const links = Array.from({ length: 150 }, (_, i) => link(i + 2));
+    for (const l of links) batcher.ack(l.link, 1, true);
+    await batcher.idle();
+    expect(ackCalls.map((c) => c.length)).toEqual([64, 64, 22]);
+    for (const l of links) expect(l.sent).toEqual([{ type: FrameType.Acked, topic: topicId, seq: 1 }]);
+  });
+
+  it('idle() commits acks at once, without waiting for the window', async () => {
+    const { batcher, ackCalls, link } = setup(60_000);
+    batcher.ack(link(2).link, 4, true);
+    await batcher.idle();
+    expect(ackCalls.length).toBe(1);
+  });
+
+  it('keeps committing acks after a sole publisher committed them early while the window timer ran', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let sole: DeviceKey | null = null;
+      const { batcher, ackCalls, topic, link } = setup(20, () => ({ min: 0, minDevice: sole, second: 9 }));
+      const publisher = link(2);
+      sole = publisher.link.conn.device!;
+      topic.registered = 1;
+      const other = link(3);
+      batcher.ack(other.link, 1, true); // starts the window timer
+      batcher.publish(publisher.link, 1, new Uint8Array([1]), false); // commits queued acks early (own updates)
+      // vi.waitFor would advance the fake clock; turns of the event loop do not.
+      await turnsUntil(() => ackCalls.length === 1);
+      vi.advanceTimersByTime(25); // the window timer fires with nothing left to commit
+      await turns(5); // and the loop it scheduled runs
+      batcher.ack(other.link, 2, true);
+      vi.advanceTimersByTime(25);
+      await turnsUntil(() => ackCalls.length === 2);
+      expect(ackCalls[1]).toEqual([{ topic: topicId, device: other.link.conn.device, seq: 2 }]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
