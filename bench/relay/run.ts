@@ -85,7 +85,7 @@ async function awaitQuiet(budget: { msLeft: number }): Promise<number> {
   const QUIET_CORES = 0.25;
   const MAX_WAIT_MS = 30_000;
   const started = performance.now();
-  let busy = Number.POSITIVE_INFINITY;
+  let busy = 0;
   while (budget.msLeft > 0 && performance.now() - started < MAX_WAIT_MS) {
     const b0 = machineBusySeconds();
     await sleep(1000);
@@ -203,8 +203,10 @@ async function main(): Promise<void> {
   const overTime = (): boolean => performance.now() - started > TOTAL_DEADLINE_MS;
   const quietBudget = { msLeft: QUIET_BUDGET_MS };
   const quiet = async (): Promise<void> => {
+    if (quietBudget.msLeft <= 0) return;
     const busy = await awaitQuiet(quietBudget);
     if (busy >= 0.25) log(`  (machine busy: ${(busy * 100).toFixed(0)}% of a core used by other processes before this run)`);
+    if (quietBudget.msLeft <= 0) log('  (the time for waiting on a quiet machine is used up: runs go ahead regardless)');
   };
   for (let rep = 1; rep <= REPS && !overTime(); rep++) {
     for (const kind of servers) {
@@ -234,7 +236,7 @@ async function main(): Promise<void> {
   const table = markdownTable(servers, workloadNames, summary);
   const sanity = sanityTable(servers, workloadNames, summary);
   const date = new Date().toISOString().slice(0, 10);
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, pinned: pin };
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, pinned: pin, nice: env.BENCH_NICE ?? null };
   const config = { reps: REPS, warmupMs: WARMUP_MS, measureMs: MEASURE_MS, valueBytes: VALUE_BYTES, payloadBytes, latencyDeliveriesPerSecond: LATENCY_RATE, idleConnections: IDLE_CONNECTIONS, saturation: SATURATION };
   const resultsDir = join(repoRoot, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
