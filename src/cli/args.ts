@@ -27,19 +27,23 @@ export type Command =
   | { name: 'export'; chatId: string; format: 'md' | 'json' }
   | { name: 'profile set'; displayName: string | undefined; status: string | undefined; avatar: string | null | undefined }
   | { name: 'status'; json: boolean }
-  | { name: 'run' };
+  | { name: 'run' }
+  | { name: 'serve'; host: string; port: number };
 
 export type Invocation = { globals: Globals; command: Command };
 
 export const DEFAULT_MESSAGES_LIMIT = 50;
 export const MAX_LIMIT = 1_000_000;
 export const DEFAULT_SYNC_TIMEOUT_S = 30;
+/** `cairn serve` binds here unless told otherwise: loopback only. */
+export const DEFAULT_SERVE_HOST = '127.0.0.1';
+export const DEFAULT_SERVE_PORT = 8370;
 
 type Usage = Result<never, 'USAGE'>;
 const usage = (message: string): Usage => err('USAGE', message);
 
 const GROUPS: Record<string, readonly string[]> = { contact: ['add'], chat: ['new', 'accept', 'block'], profile: ['set'] };
-const SINGLE = ['init', 'whoami', 'invite', 'contacts', 'chats', 'send', 'sync', 'messages', 'search', 'export', 'status', 'run'];
+const SINGLE = ['init', 'whoami', 'invite', 'contacts', 'chats', 'send', 'sync', 'messages', 'search', 'export', 'status', 'run', 'serve'];
 
 /** Lowercase hex of an even length: the shape of every id at the CLI boundary (the core checks the exact size). */
 export function parseHexId(text: string, what: string): Result<string, 'USAGE'> {
@@ -288,4 +292,15 @@ const SPECS: Record<HelpTopic, Spec> = {
   },
   status: { options: JSON_FLAG, positionals: [], build: (v) => ok({ name: 'status', json: flag(v.json) }) },
   run: { options: {}, positionals: [], build: () => ok({ name: 'run' }) },
+  serve: {
+    options: { port: { type: 'string' }, host: { type: 'string' } },
+    positionals: [],
+    build(v) {
+      const portText = str(v.port) ?? String(DEFAULT_SERVE_PORT);
+      if (!/^[0-9]{1,5}$/.test(portText) || Number(portText) > 65535) return usage('--port must be a port number from 0 to 65535 (0 picks a free one)');
+      const host = str(v.host) ?? DEFAULT_SERVE_HOST;
+      if (host === '' || /[\s/@#?]/.test(host)) return usage(`--host must be a host name or IP address, got ${JSON.stringify(host.slice(0, 80))}`);
+      return ok({ name: 'serve', host, port: Number(portText) });
+    },
+  },
 };

@@ -11,7 +11,7 @@ import * as f from './format.js';
 /** What a command produced: stdout text, and on failure the exit code with a one-line reason for stderr. */
 export type Outcome = { stdout: string; exit: ExitCode; error: string | null };
 
-export type CoreCommand = Exclude<Command, { name: 'help' | 'version' | 'init' | 'run' }>;
+export type CoreCommand = Exclude<Command, { name: 'help' | 'version' | 'init' | 'run' | 'serve' }>;
 
 export type CommandDeps = { readFile?: (path: string) => Uint8Array };
 

@@ -14,6 +14,7 @@ import { executeCommand, failure, needsNetwork, type Outcome } from './commands.
 import { EXIT } from './exit-codes.js';
 import { initHome } from './init.js';
 import { runOwner } from './owner.js';
+import { defaultRendererDir, runServe } from './serve.js';
 import { resolveSecret, type SecretSources } from './passphrase.js';
 import { openSession } from './session.js';
 import { commandHelp, overviewHelp } from './usage.js';
@@ -28,6 +29,8 @@ export type CliDeps = {
   sodium?: () => Promise<Sodium>;
   /** Resolves with a signal name when `cairn run` should stop (default: SIGTERM or SIGINT). */
   stopSignal?: () => Promise<string>;
+  /** The built renderer `cairn serve` serves (default: out/renderer of this package). */
+  rendererDir?: string;
 };
 
 function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
@@ -68,7 +71,9 @@ function signals(): Promise<string> {
   });
 }
 
-async function runCommand(command: Command, dir: string, deps: Required<Omit<CliDeps, 'stdout' | 'stderr'>>, secretSources: SecretSources): Promise<Outcome> {
+type RunDeps = Required<Omit<CliDeps, 'stdout' | 'stderr' | 'rendererDir'>> & { stdout: NodeJS.WritableStream; rendererDir: string };
+
+async function runCommand(command: Command, dir: string, deps: RunDeps, secretSources: SecretSources): Promise<Outcome> {
   const secret = (confirm = false) => () => resolveSecret(secretSources, { confirm });
   switch (command.name) {
     case 'help':
@@ -81,6 +86,23 @@ async function runCommand(command: Command, dir: string, deps: Required<Omit<Cli
     }
     case 'run': {
       const r = await runOwner({ dir, secret: secret(), sodium: deps.sodium, backend: deps.backend, log: logger(deps.env, 'info'), stopSignal: deps.stopSignal() });
+      return r.ok ? { stdout: '', exit: EXIT.OK, error: null } : failure(r.code, r.message);
+    }
+    case 'serve': {
+      const r = await runServe({
+        dir,
+        host: command.host,
+        port: command.port,
+        secret: (o) => resolveSecret(secretSources, o),
+        sodium: deps.sodium,
+        backend: deps.backend,
+        env: deps.env,
+        log: logger(deps.env, 'info'),
+        stopSignal: deps.stopSignal(),
+        rendererDir: deps.rendererDir,
+        print: (text) => write(deps.stdout, text),
+        version: version(),
+      });
       return r.ok ? { stdout: '', exit: EXIT.OK, error: null } : failure(r.code, r.message);
     }
     default: {
@@ -107,6 +129,8 @@ export async function main(argv: readonly string[], options: CliDeps = {}): Prom
     backend: options.backend ?? loadCoreBackend,
     sodium: options.sodium ?? (() => loadSodium('native')),
     stopSignal: options.stopSignal ?? signals,
+    stdout,
+    rendererDir: options.rendererDir ?? defaultRendererDir(),
   };
   const parsed = parseCommandLine(argv);
   if (!parsed.ok) {

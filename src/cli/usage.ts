@@ -18,7 +18,8 @@ export type HelpTopic =
   | 'export'
   | 'profile set'
   | 'status'
-  | 'run';
+  | 'run'
+  | 'serve';
 
 const COMMAND_HELP: Record<HelpTopic, { usage: string; text: string }> = {
   init: {
@@ -64,6 +65,10 @@ const COMMAND_HELP: Record<HelpTopic, { usage: string; text: string }> = {
   run: {
     usage: 'run',
     text: 'Stays online as an always-on device, logging to stderr; exits 0 on SIGTERM or SIGINT.\nWhile it runs, other cairn commands on this home go through it (socket <home>/cairn.sock).',
+  },
+  serve: {
+    usage: 'serve [--port P] [--host 127.0.0.1]',
+    text: 'Like run, and serves the Cairn UI to a browser: the first stdout line is the URL to open, with its access\ntoken (http://127.0.0.1:PORT/#token=...). Default port 8370 (0 picks a free one); binds to loopback unless\n--host says otherwise. Works on a home without an account: create it in the browser. Logs go to stderr.',
   },
 };
 
