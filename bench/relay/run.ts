@@ -240,7 +240,9 @@ async function main(): Promise<void> {
   const config = { reps: REPS, warmupMs: WARMUP_MS, measureMs: MEASURE_MS, valueBytes: VALUE_BYTES, payloadBytes, latencyDeliveriesPerSecond: LATENCY_RATE, idleConnections: IDLE_CONNECTIONS, saturation: SATURATION };
   const resultsDir = join(repoRoot, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
-  const file = join(resultsDir, `relay-${date}.json`);
+  // Only a complete run (every server, every workload, REPS ≥ 3) is the day's record; anything else is marked partial.
+  const complete = servers.length === 3 && workloads.length === WORKLOADS.length && REPS >= 3 && MEASURE_MS >= 5000;
+  const file = join(resultsDir, `relay-${date}${complete ? '' : '-partial'}.json`);
   writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, config, summary, runs, idle, table, sanity }, null, 2)}\n`);
   process.stdout.write(`\n## Relay benchmark ${date} (${machine.cpus} × ${machine.cpuModel}, Node ${machine.node})\n\n${table}\n\n${sanity}\n\nraw results: ${file}\n`);
   log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
