@@ -1,4 +1,5 @@
-// Child process for sqlite-durability.test.ts: appends batches to the relay SQLite store forever,
+// Child process for sqlite-durability.test.ts: appends batches to the relay SQLite store (in this
+// thread, or in its worker thread with the argument `worker`) forever,
 // printing each seq once its commit has resolved, until the test SIGKILLs it mid-burst.
 //
 // It runs the TypeScript source directly: Node strips types (default from 22.18; the test also passes
@@ -18,11 +19,10 @@ registerHooks({
   },
 });
 
-const { openSqliteStore } = await import('./sqlite.ts');
-
-const [path, batchArg] = process.argv.slice(2);
+const [path, batchArg, adapter] = process.argv.slice(2);
 const batchSize = Number(batchArg ?? 100);
-const store = await openSqliteStore({ path });
+// 'worker': the store runs in a worker thread (sqlite-worker.ts), so a resolved append crossed threads.
+const store = adapter === 'worker' ? await (await import('./sqlite-worker.ts')).openSqliteWorkerStore({ path }) : await (await import('./sqlite.ts')).openSqliteStore({ path });
 const topic = new Uint8Array(32).fill(1);
 const sender = new Uint8Array(32).fill(2);
 await store.createTopic(topic, new Uint8Array(32).fill(3), 0);

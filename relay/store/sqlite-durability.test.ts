@@ -13,11 +13,14 @@ import { openSqliteStore } from './sqlite.js';
 const CHILD = fileURLToPath(new URL('./durability-child.mjs', import.meta.url));
 const TOPIC = new Uint8Array(32).fill(1) as TopicId;
 
+/** Where the child runs the store: on its main thread (sqlite.ts) or in a worker thread (sqlite-worker.ts). */
+type Adapter = 'in-thread' | 'worker';
+
 /** Runs the child until it has printed at least `atLeast` committed seqs, then SIGKILLs it mid-burst. */
-function appendUntilKilled(path: string, atLeast: number): Promise<number[]> {
+function appendUntilKilled(path: string, atLeast: number, adapter: Adapter): Promise<number[]> {
   return new Promise((resolve, reject) => {
     // The flag is the default from Node 22.18 and enables type stripping on 22.12-22.17.
-    const child = spawn(process.execPath, ['--experimental-strip-types', CHILD, path, '50'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--experimental-strip-types', CHILD, path, '50', adapter], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     let killed = false;
@@ -49,7 +52,7 @@ describe('relay SQLite store durability', () => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
-  it('keeps every seq whose append resolved when the process is SIGKILLed mid-burst, restart after restart', async (t) => {
+  it.for<Adapter>(['in-thread', 'worker'])('%s: keeps every seq whose append resolved when the process is SIGKILLed mid-burst, restart after restart', async (adapter, t) => {
     // The child maps .js imports to the .ts sources with module.registerHooks (Node >= 22.15).
     if (typeof (module as { registerHooks?: unknown }).registerHooks !== 'function') return t.skip('needs Node >= 22.15 (module.registerHooks)');
     const dir = mkdtempSync(join(tmpdir(), 'cairn-relay-durability-'));
@@ -57,7 +60,7 @@ describe('relay SQLite store durability', () => {
     const path = join(dir, 'relay.sqlite');
     const printed: number[] = [];
     for (const atLeast of [500, 3_000, 8_000]) {
-      const seqs = await appendUntilKilled(path, atLeast);
+      const seqs = await appendUntilKilled(path, atLeast, adapter);
       expect(seqs.length).toBeGreaterThanOrEqual(atLeast);
       printed.push(...seqs);
 

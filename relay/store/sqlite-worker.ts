@@ -1,0 +1,151 @@
+// The relay's SQLite store run in a worker thread (sqlite-worker-thread.ts): the same openSqliteStore,
+// but its commits (3-13 ms for a chunk of acks) and WAL checkpoints no longer block the relay's event
+// loop, so fan-out and socket reads go on while the store works.
+//
+// Calls run in the order they are made (one thread, one connection, started in arrival order). A call
+// the store rejects rejects here with the store's message. If the thread dies, every pending and later
+// call rejects and onFatal runs once: the relay cannot know what was committed, so it should exit.
+import { Worker } from 'node:worker_threads';
+import { pack, STORE_METHODS, unpack } from './sqlite-worker-codec.js';
+import type { Hello, Reply, Request, StoreMethod, WorkerOptions } from './sqlite-worker-codec.js';
+import type { SqliteStoreOptions } from './sqlite.js';
+import type { RelayStore } from './types.js';
+
+export type SqliteWorkerStoreOptions = SqliteStoreOptions & {
+  /** Runs once when the store's thread dies while open (not on close()); the relay should exit non-zero. */
+  onFatal?: (error: Error) => void;
+};
+
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+
+/** The thread's entry: the compiled .js beside this file, or (running from the .ts sources, as under
+ *  vitest) a bootstrap that maps the sources' `./x.js` imports to `./x.ts` before loading the .ts entry. */
+function threadEntry(): URL {
+  const self = import.meta.url;
+  if (!self.endsWith('.ts')) return new URL('./sqlite-worker-thread.js', self);
+  const entry = new URL('./sqlite-worker-thread.ts', self).href;
+  const bootstrap = `import { registerHooks } from 'node:module';
+if (typeof registerHooks !== 'function') throw new Error('running the relay store worker from .ts sources needs Node >= 22.15 (module.registerHooks)');
+registerHooks({
+  resolve(specifier, context, nextResolve) {
+    try {
+      return nextResolve(specifier, context);
+    } catch (error) {
+      if (!/^\\.\\.?\\//.test(specifier) || !specifier.endsWith('.js')) throw error;
+      return nextResolve(specifier.slice(0, -3) + '.ts', context);
+    }
+  },
+});
+await import(${JSON.stringify(entry)});
+`;
+  return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
+}
+
+/** Opens the SQLite store at options.path in its own thread. Rejects with the store's message when it cannot be opened. */
+export async function openSqliteWorkerStore(options: SqliteWorkerStoreOptions): Promise<RelayStore> {
+  const { onFatal, ...storeOptions } = options;
+  const worker = new Worker(threadEntry(), { workerData: storeOptions satisfies WorkerOptions, name: 'cairn-relay-store' });
+  return connectStoreWorker(worker, onFatal);
+}
+
+function awaitHello(worker: Worker): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    const onMessage = (hello: Hello): void => {
+      done();
+      if (hello.ready) resolve();
+      else reject(new Error(hello.error));
+    };
+    const onError = (error: Error): void => {
+      done();
+      reject(new Error(`relay store worker failed to start: ${error.message}`, { cause: error }));
+    };
+    const onExit = (code: number): void => {
+      done();
+      reject(new Error(`relay store worker exited (code ${code}) before the store was open`));
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+  });
+}
+
+/** A RelayStore served by worker, a thread speaking the protocol of sqlite-worker-thread.ts (tests pass their own). */
+export async function connectStoreWorker(worker: Worker, onFatal?: (error: Error) => void): Promise<RelayStore> {
+  try {
+    await awaitHello(worker);
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  /** Set once the thread died or close() began: every later call rejects with it. */
+  let ended: Error | null = null;
+  let closing: Promise<void> | null = null;
+  // Like an open database, an idle store does not keep the process alive; a pending call does.
+  worker.unref();
+
+  const settle = (id: number): Pending | undefined => {
+    const p = pending.get(id);
+    pending.delete(id);
+    if (pending.size === 0) worker.unref();
+    return p;
+  };
+  const fail = (error: Error): void => {
+    const fatal = ended === null;
+    ended ??= error;
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+    worker.unref();
+    if (fatal) onFatal?.(error);
+  };
+
+  worker.on('message', (reply: Reply) => {
+    const p = settle(reply.id);
+    if (p === undefined) return;
+    if ('error' in reply) p.reject(new Error(reply.error));
+    else p.resolve(unpack(reply.result));
+  });
+  worker.on('error', (error: Error) => fail(new Error(`relay store worker crashed: ${error.message}`, { cause: error })));
+  worker.on('exit', (code: number) => {
+    if (closing === null) fail(new Error(`relay store worker exited unexpectedly (code ${code})`));
+    else for (const p of pending.values()) p.reject(new Error(`relay store worker ended (code ${code}) while closing`));
+    pending.clear();
+  });
+
+  function call(method: StoreMethod, args: unknown[]): Promise<unknown> {
+    if (ended !== null) return Promise.reject(ended);
+    const packed = pack(args);
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      if (pending.size === 0) worker.ref();
+      pending.set(id, { resolve, reject });
+      const request: Request = { id, method, args: packed };
+      if (packed.bytes !== null) worker.postMessage(request, [packed.bytes]);
+      else worker.postMessage(request);
+    });
+  }
+
+  async function close(): Promise<void> {
+    if (closing !== null) return closing;
+    const closed = ended === null ? call('close', []) : Promise.resolve();
+    ended ??= new Error('relay store is closed');
+    closing = closed.then(
+      async () => void (await worker.terminate()),
+      async (error: unknown) => {
+        await worker.terminate();
+        throw error;
+      },
+    );
+    return closing;
+  }
+
+  const store: Partial<Record<StoreMethod, (...args: unknown[]) => Promise<unknown>>> = { close };
+  for (const method of STORE_METHODS) if (method !== 'close') store[method] = (...args: unknown[]) => call(method, args);
+  return store as unknown as RelayStore;
+}
