@@ -6,10 +6,11 @@ import type { CoreApi, OnboardingApi } from '../core-api.js';
 import { MAX_INVITE_RELAYS, MAX_RELAY_URL_CHARS } from '../invite.js';
 import { MAX_AVATAR_BYTES, MAX_AVATAR_MIME_CHARS, MAX_MESSAGE_TEXT } from '../limits.js';
 import { err, ok, type Result } from '../result.js';
+import type { BridgeResult } from './frames.js';
 import type { CoreMethodName, OnboardingMethodName } from './names.js';
 
 /** A call a bridge answers: always a Result (values that are not Results, like hasAccount's, are wrapped). */
-export type BridgeResult = Result<unknown, string>;
+export type { BridgeResult };
 
 export type BridgeMethod<T> = { params: z.ZodType<unknown[]>; call(target: T, params: never): Promise<BridgeResult> };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeEvent, encodeResponse, parseRequestFrame, parseServerFrame } from './protocol.js';
+import { callParams, encodeEvent, encodeResponse, parseRequestFrame, parseServerFrame } from './protocol.js';
 
 describe('parseRequestFrame', () => {
   it('reads {id, method, params} with params defaulting to []', () => {
@@ -40,5 +40,13 @@ describe('parseServerFrame', () => {
 
   it('answers null for anything else', () => {
     for (const text of ['x', '1', '{"id":1}', '{"id":1,"result":{"ok":false}}', '{"id":1,"result":{"ok":"yes"}}']) expect(parseServerFrame(text), text).toBeNull();
+  });
+});
+
+describe('callParams', () => {
+  it('drops trailing undefined arguments only', () => {
+    expect(callParams(['a', undefined, 'b', undefined, undefined])).toEqual(['a', undefined, 'b']);
+    expect(callParams([undefined])).toEqual([]);
+    expect(callParams([])).toEqual([]);
   });
 });

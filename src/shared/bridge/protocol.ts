@@ -1,22 +1,12 @@
-// Frames of the text bridges (the control socket's JSON lines, `cairn serve`'s WebSocket messages):
-//   request  {"id": 1, "method": "send", "params": [...]}   (client → server)
-//   response {"id": 1, "result": {"ok": true, "value": ...}} (server → client, one per request, any order)
-//   event    {"event": "messages", "payload": {...}}        (server → client, WebSocket only)
-// Byte arrays travel as {"$bytes": "<base64>"} (json-bytes.ts). See docs/CLI.md.
+// Server side of the text bridges' frames (frames.ts): reading a request, with zod checking its envelope
+// {id, method, params} before methods.ts checks the method and its params.
 import { z } from 'zod';
-import { err, ok, type Result } from '../result.js';
-import { decodeJson, encodeJson } from './json-bytes.js';
-import type { BridgeErrorCode, BridgeResult } from './methods.js';
+import { err, type Result } from '../result.js';
+import { decodeJson } from './json-bytes.js';
+import type { BridgeErrorCode } from './methods.js';
+import type { RequestFrame, RequestId } from './frames.js';
 
-/** Version of the frames above; `ping` (control socket) and `auth` (WebSocket) answer with it. */
-export const BRIDGE_PROTOCOL = 1;
-/** Largest request a server reads (a full-size message with every character escaped fits). */
-export const MAX_REQUEST_BYTES = 1024 * 1024;
-
-export type RequestId = number | string;
-export type RequestFrame = { id: RequestId; method: string; params: unknown[] };
-export type ResponseFrame = { id: RequestId | null; result: BridgeResult };
-export type EventFrame = { event: string; payload: unknown };
+export * from './frames.js';
 
 const envelope = z
   .object({
@@ -39,27 +29,4 @@ export function parseRequestFrame(text: string): ParsedEnvelope {
   const id = typeof raw === 'object' && raw !== null && (typeof raw.id === 'number' || typeof raw.id === 'string') ? raw.id : null;
   const first = env.error.issues[0];
   return { id, error: err('BAD_REQUEST', `not a request {id, method, params}: ${first ? `${first.path.join('.') || 'frame'}: ${first.message}` : 'invalid'}`) };
-}
-
-export const encodeResponse = (frame: ResponseFrame): string => encodeJson(frame);
-export const encodeEvent = (frame: EventFrame): string => encodeJson(frame);
-export const encodeRequest = (frame: RequestFrame): string => encodeJson(frame);
-
-function resultOf(r: unknown): BridgeResult | null {
-  if (typeof r !== 'object' || r === null) return null;
-  const { ok: isOk, value, code, message } = r as { ok?: unknown; value?: unknown; code?: unknown; message?: unknown };
-  if (isOk === true) return ok(value);
-  if (isOk === false && typeof code === 'string' && typeof message === 'string') return err(code, message);
-  return null;
-}
-
-/** What a client reads from a server: a response, an event, or null for anything else. */
-export function parseServerFrame(text: string): ({ kind: 'response' } & ResponseFrame) | ({ kind: 'event' } & EventFrame) | null {
-  const decoded = decodeJson(text);
-  if (!decoded || typeof decoded.value !== 'object' || decoded.value === null) return null;
-  const v = decoded.value as { id?: unknown; result?: unknown; event?: unknown; payload?: unknown };
-  if (typeof v.event === 'string') return { kind: 'event', event: v.event, payload: v.payload };
-  const result = resultOf(v.result);
-  if (result === null) return null;
-  return { kind: 'response', id: typeof v.id === 'number' || typeof v.id === 'string' ? v.id : null, result };
 }
