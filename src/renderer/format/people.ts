@@ -11,10 +11,16 @@ export function initialsOf(name: string): string {
 
 export const AVATAR_COLOURS = 8;
 
-/** One of AVATAR_COLOURS palette slots, the same for an id on every device (FNV-1a hash). */
+/** One of AVATAR_COLOURS palette slots, the same for an id on every device (FNV-1a, then mixed). */
 export function colourSlot(id: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  // A final avalanche (MurmurHash3's fmix32) so that the low bits depend on every character.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return (h >>> 0) % AVATAR_COLOURS;
 }
 

@@ -19,7 +19,7 @@ export function daysAgo(ms: number, now: number): number {
 }
 
 export function timeLabel(ms: number, locale?: string): string {
-  return new Date(ms).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+  return new Date(ms).toLocaleTimeString(locale, { hour: 'numeric', minute: '2-digit' });
 }
 
 /** Separator text: Today, Yesterday, a weekday within the week, else a full date. */
