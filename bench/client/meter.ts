@@ -47,9 +47,9 @@ export async function timedAsync(fn: () => Promise<void>): Promise<Span> {
 }
 
 /** Waits (bounded by the shared budget) until other processes use less than a quarter of a core; returns
- *  the busy cores seen last. */
-export async function awaitQuiet(budget: { msLeft: number }, ownCpuSeconds: () => number): Promise<number> {
-  let busy = Number.POSITIVE_INFINITY;
+ *  the busy cores seen last, or null when the budget was already spent. */
+export async function awaitQuiet(budget: { msLeft: number }, ownCpuSeconds: () => number): Promise<number | null> {
+  let busy: number | null = null;
   for (let waited = 0; budget.msLeft > 0 && waited < 20_000; waited += 1000, budget.msLeft -= 1000) {
     const m0 = machineBusySeconds();
     const c0 = ownCpuSeconds();

@@ -31,6 +31,7 @@ export const FIGURES = [
   'receiveBigUs',
   'receiveRatio',
   'bigDocLoadMs',
+  'bigDocHeapMB',
   'burstUs',
   'catchUpPerSecond',
   'catchUpWithCompactionPerSecond',
@@ -119,16 +120,20 @@ export async function sendPhase(sodium: Sodium, inputs: Inputs, out: Figures): P
 }
 
 /** Live receive, one message per transaction, compaction included; the chat doc is loaded first. */
-async function liveReceive(t: Template, sodium: Sodium, inputs: Inputs): Promise<{ perMessage: Fig; load: Span }> {
+async function liveReceive(t: Template, sodium: Sodium, inputs: Inputs): Promise<{ perMessage: Fig; load: Span; heapMB: number }> {
   const h = new EngineHarness(t, sodium, inputs.peer);
   try {
+    gc();
+    const heap0 = process.memoryUsage().heapUsed;
     const load = h.loadDoc();
+    gc();
+    const heapMB = (process.memoryUsage().heapUsed - heap0) / 2 ** 20;
     await h.receiveEach(inputs.live.slice(0, SIZES.liveWarm));
     await h.settle();
     gc();
     const measured = inputs.live.slice(SIZES.liveWarm, SIZES.liveWarm + SIZES.live);
     const span = add(await h.receiveEach(measured), await h.settle());
-    return { perMessage: perItemUs(span, measured.length), load };
+    return { perMessage: perItemUs(span, measured.length), load, heapMB };
   } finally {
     await h.close();
   }
@@ -143,6 +148,7 @@ export async function receivePhase(sodium: Sodium, inputs: Inputs, out: Figures)
   out.receiveBigUs = big.perMessage;
   out.receiveRatio = { wall: big.perMessage.wall / empty.perMessage.wall, cpu: big.perMessage.cpu / empty.perMessage.cpu };
   out.bigDocLoadMs = ms(big.load);
+  out.bigDocHeapMB = { wall: big.heapMB, cpu: Number.NaN };
 }
 
 /** A backlog of sealed updates delivered in one burst, as a relay replays it after a subscribe. */
