@@ -8,6 +8,7 @@ import { DEFAULT_RELAY, useOnboardingStore } from './onboarding.js';
 import { useProfileStore } from './profile.js';
 import { useSessionStore } from './session.js';
 import { useStatusStore } from './status.js';
+import { useUiStore } from './ui.js';
 
 function bridgeOf(core: FakeCore): Bridge & { drop(): void } {
   const listeners = new Set<() => void>();
@@ -81,5 +82,36 @@ describe('session store', () => {
     session.fail('no-bridge', new Error('No bridge to the Cairn core'));
     expect(session.phase).toBe('no-bridge');
     expect(session.problem).toBe('No bridge to the Cairn core');
+  });
+});
+
+describe('session store with the desktop shell', () => {
+  it('opens the add-contact flow for an invite link and a chat for a notification click', async () => {
+    const core = withFakeCore();
+    core.seedContact({ accountId: BOB, name: 'Bob' });
+    core.seedChat({ chatId: 'c1', with: [BOB] });
+    const shell = new Map<string, (payload: never) => void>();
+    const bridge: Bridge = {
+      ...bridgeOf(core),
+      shell: {
+        on(event, listener) {
+          shell.set(event, listener as (payload: never) => void);
+          return () => void shell.delete(event);
+        },
+      },
+    };
+    const session = useSessionStore();
+    await session.start(bridge);
+    const ui = useUiStore();
+    ui.openDialog('settings');
+    (shell.get('openChat') as (p: { chatId: string }) => void)({ chatId: 'c1' });
+    expect(ui.dialog).toBeNull();
+    expect(useChatsStore().selectedId).toBe('c1');
+    (shell.get('openInvite') as (p: { code: string }) => void)({ code: 'cairn:abc' });
+    expect(ui.dialog).toBe('contacts');
+    expect(ui.takeInvite()).toBe('cairn:abc');
+    expect(ui.takeInvite()).toBeNull();
+    session.stop();
+    expect(shell.size).toBe(0);
   });
 });

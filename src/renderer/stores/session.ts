@@ -9,6 +9,7 @@ import { provideCore } from './core.js';
 import { subscribeLive } from './live.js';
 import { useProfileStore } from './profile.js';
 import { useStatusStore } from './status.js';
+import { useUiStore } from './ui.js';
 
 export type SessionPhase = 'starting' | 'no-bridge' | 'onboarding' | 'loading' | 'ready' | 'failed' | 'disconnected';
 
@@ -23,6 +24,7 @@ export const useSessionStore = defineStore('session', () => {
   const chats = useChatsStore();
   const contacts = useContactsStore();
   const status = useStatusStore();
+  const ui = useUiStore();
 
   function fail(next: 'no-bridge' | 'failed', cause: unknown): void {
     phase.value = next;
@@ -40,6 +42,15 @@ export const useSessionStore = defineStore('session', () => {
         stop();
       }),
     );
+    if (b.shell !== undefined) {
+      subscriptions.push(
+        b.shell.on('openInvite', ({ code }) => ui.openInvite(code)),
+        b.shell.on('openChat', ({ chatId }) => {
+          ui.closeDialog();
+          chats.select(chatId);
+        }),
+      );
+    }
     try {
       if (await b.onboarding.hasAccount()) await enter();
       else phase.value = 'onboarding';
