@@ -64,6 +64,18 @@ describe('window.cairn (buildPreloadApi)', () => {
     expect(errors).toHaveLength(2);
   });
 
+  it('holds a shell event that came before any listener for the first one (a deep link at startup)', () => {
+    const { api, emit } = harness();
+    emit('openInvite', { code: 'cairn:first' });
+    emit('openInvite', { code: 'cairn:latest' });
+    emit('status', { online: true });
+    const seen: unknown[] = [];
+    api.on('status', (s) => seen.push(s));
+    api.on('openInvite', (p) => seen.push(p));
+    api.on('openInvite', (p) => seen.push(p));
+    expect(seen).toEqual([{ code: 'cairn:latest' }]);
+  });
+
   it('refuses unknown events and non-function listeners', () => {
     const { api } = harness();
     expect(() => api.on('nope' as 'status', () => {})).toThrow(TypeError);

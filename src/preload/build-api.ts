@@ -2,7 +2,7 @@
 // events. Kept free of electron so it is unit-tested; index.ts wires it and exposes the result.
 import type { CairnPlatform } from '../shared/api.js';
 import type { CoreApi } from '../shared/core-api.js';
-import { APP_EVENT_NAMES, type AppEventName, type IpcReply, type PreloadApi } from '../shared/bridge/electron-api.js';
+import { APP_EVENT_NAMES, SHELL_EVENT_NAMES, type AppEventName, type IpcReply, type PreloadApi } from '../shared/bridge/electron-api.js';
 import { callParams } from '../shared/bridge/frames.js';
 import { CORE_METHOD_NAMES } from '../shared/bridge/names.js';
 import { err } from '../shared/result.js';
@@ -19,6 +19,7 @@ export type PreloadDeps = {
 };
 
 const knownEvents: ReadonlySet<string> = new Set(APP_EVENT_NAMES);
+const shellEvents: ReadonlySet<string> = new Set(SHELL_EVENT_NAMES);
 
 export function buildPreloadApi(deps: PreloadDeps): PreloadApi {
   // A failed invoke (main gone, a handler missing) still answers a Result, as every CoreApi call must.
@@ -26,15 +27,20 @@ export function buildPreloadApi(deps: PreloadDeps): PreloadApi {
     deps.invoke(method, callParams(args)).catch((e: unknown) => err('INTERNAL', `the app's main process did not answer: ${e instanceof Error ? e.message : String(e)}`));
 
   const listeners = new Map<string, Set<(payload: never) => void>>();
+  // A deep link can arrive before the page subscribed: the latest one per shell event waits for its first listener.
+  const held = new Map<string, unknown>();
+  const deliver = (listener: (payload: never) => void, payload: unknown): void => {
+    try {
+      listener(payload as never);
+    } catch (e) {
+      deps.reportError?.(e);
+    }
+  };
   deps.listen((event, payload) => {
     if (typeof event !== 'string') return;
-    for (const listener of listeners.get(event) ?? []) {
-      try {
-        listener(payload as never);
-      } catch (e) {
-        deps.reportError?.(e);
-      }
-    }
+    const set = listeners.get(event);
+    if ((set === undefined || set.size === 0) && shellEvents.has(event)) held.set(event, payload);
+    for (const listener of set ?? []) deliver(listener, payload);
   });
 
   const methods = Object.fromEntries(CORE_METHOD_NAMES.map((name) => [name, (...args: unknown[]) => call(name, args)])) as unknown as Omit<CoreApi, 'on'>;
@@ -55,6 +61,11 @@ export function buildPreloadApi(deps: PreloadDeps): PreloadApi {
       const set = listeners.get(event) ?? new Set();
       listeners.set(event, set);
       set.add(listener);
+      if (held.has(event)) {
+        const payload = held.get(event);
+        held.delete(event);
+        deliver(listener, payload);
+      }
       return () => void set.delete(listener);
     },
   } satisfies PreloadApi);

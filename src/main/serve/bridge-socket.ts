@@ -6,7 +6,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { CoreApi, OnboardingApi } from '../../shared/core-api.js';
-import { CORE_METHODS, ONBOARDING_METHODS, runCall, validateCall, type BridgeResult } from '../../shared/bridge/methods.js';
+import { dispatchCall } from '../../shared/bridge/dispatch.js';
+import type { BridgeResult } from '../../shared/bridge/methods.js';
 import { CORE_EVENT_NAMES } from '../../shared/bridge/names.js';
 import { BRIDGE_PROTOCOL, MAX_REQUEST_BYTES, encodeEvent, encodeResponse, parseRequestFrame, type RequestId } from '../../shared/bridge/protocol.js';
 import { err, ok } from '../../shared/result.js';
@@ -65,12 +66,7 @@ export function createBridgeSockets(options: BridgeSocketsOptions): BridgeSocket
 
   const dispatch = async (method: string, params: unknown[]): Promise<BridgeResult> => {
     if (method === 'ping') return params.length === 0 ? ok({ protocol: BRIDGE_PROTOCOL }) : err('INVALID_ARGUMENT', 'ping takes no params');
-    if (Object.hasOwn(ONBOARDING_METHODS, method)) {
-      const v = validateCall(ONBOARDING_METHODS, method, params);
-      return v.ok ? runCall(v.value, onboarding, (e) => log.error({ err: String(e), method }, 'a bridge call threw')) : v;
-    }
-    const v = validateCall(CORE_METHODS, method, params);
-    return v.ok ? runCall(v.value, core, (e) => log.error({ err: String(e), method }, 'a bridge call threw')) : v;
+    return dispatchCall({ core, onboarding }, method, params, (e) => log.error({ err: String(e), method }, 'a bridge call threw'));
   };
 
   const serve = (ws: WebSocket): void => {

@@ -144,3 +144,18 @@ describe('runCall', () => {
     expect(seen).toHaveLength(1);
   });
 });
+
+describe('dispatchCall', () => {
+  it('routes onboarding and core methods, and refuses non-string methods and non-array params', async () => {
+    const { dispatchCall } = await import('./dispatch.js');
+    const { core, calls } = recordingCore();
+    const onboarding: OnboardingApi = { hasAccount: async () => true, createAccount: async () => err('NOT_ALLOWED', 'exists') };
+    expect(await dispatchCall({ core, onboarding }, 'hasAccount', [])).toEqual(ok(true));
+    expect(await dispatchCall({ core, onboarding }, 'createAccount', [{ name: 'A', relays: ['ws://x'] }])).toEqual(err('NOT_ALLOWED', 'exists'));
+    expect(await dispatchCall({ core, onboarding }, 'chats', [])).toEqual(ok('chats'));
+    expect(await dispatchCall({ core, onboarding }, 42, [])).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+    expect(await dispatchCall({ core, onboarding }, 'chats', 'x')).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+    expect(await dispatchCall({ core, onboarding }, 'send', ['zz', 'x'])).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
+    expect(calls.map(([m]) => m)).toEqual(['chats']);
+  });
+});
