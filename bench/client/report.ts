@@ -1,5 +1,6 @@
 // Medians of the runs per crypto backend, checked against issue 3's targets, as markdown tables. Cells read
-// "CPU (wall)": verdicts go by CPU time, since wall time on a shared machine also counts other processes.
+// "CPU (wall)": verdicts go by the main thread's CPU time, since wall time on a shared machine also counts
+// waiting for other processes; on an idle machine the two meet.
 import type { Sodium } from '../../src/shared/crypto/sodium.js';
 import { median } from '../relay/stats.js';
 import type { Fig } from './meter.js';

@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, config, templates: { emptyBuildMs: empty.buildMs, bigBuildMs: big.buildMs, bigDbBytes: big.dbBytes }, summary, runs, table, context }, null, 2)}\n`);
   process.stdout.write(
     `\n## Client core benchmark ${date} (${machine.cpus} × ${machine.cpuModel}, Node ${machine.node})\n\n${table}\n\n${context}\n\n` +
-      `Cells: CPU time of the bench process (wall time in parentheses); verdicts go by CPU time. ` +
+      `Cells: CPU time of the main thread (wall time in parentheses); verdicts go by CPU time. ` +
       `The core in Node uses '${coreDefault}' crypto (loadSodium prefers sodium-native; the CLI asks for it). ` +
       `A wasm Ed25519 verify alone costs about 90 µs (ENVIRONMENT.md; measured above), so catch-up at 10k msg/s needs sodium-native or verify workers.\n\nraw results: ${file}\n`,
   );
