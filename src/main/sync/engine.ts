@@ -136,8 +136,11 @@ export class SyncEngine {
           const spec = this.registry.byTopic(hex);
           if (spec === null) return;
           log.info({ relay: url, topic: hex, from: f.fromSeq, to: f.toSeq }, 'GAP: asking a peer for the missing history');
-          if (this.pool.isCaughtUp(url, hex)) this.#convergence.request(url, spec);
-          else this.#gaps.add(`${url} ${hex}`);
+          if (this.pool.isCaughtUp(url, hex)) {
+            // A GAP outside a subscribe: TTL expiry, or a quota eviction that also ended the subscription.
+            this.#convergence.request(url, spec);
+            this.pool.resubscribe(url, hex);
+          } else this.#gaps.add(`${url} ${hex}`);
         },
         direct: (url, f) => {
           if (this.#stopped) return;

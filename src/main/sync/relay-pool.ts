@@ -141,6 +141,19 @@ export class RelayPool {
     if (t.proven) void e.client.unsubscribe(t.spec.topic);
   }
 
+  /** Subscribes a followed topic again from its persisted cursor: after a quota eviction the relay has
+   *  unregistered this device and ended the subscription, and only a new SUBSCRIBE registers it again. */
+  resubscribe(url: string, hex: string): void {
+    const e = this.#relays.get(url);
+    const t = e?.topics.get(hex);
+    const storeId = e?.client.storeId ?? null;
+    if (e === undefined || t === undefined || !e.connected || !t.proven || storeId === null) return;
+    const cursor = this.#o.cursors.get(url, storeId, t.spec.topic);
+    void e.client.subscribe(t.spec.topic, cursor).then((r) => {
+      if (!r.ok) this.#topicFailed(e, t, 'SUBSCRIBE', r.message);
+    });
+  }
+
   isReady(url: string, hex: string): boolean {
     return this.#relays.get(url)?.topics.get(hex)?.ready === true;
   }
