@@ -31,20 +31,24 @@ export class CoreHarness {
     return new CoreHarness(core, t.chat.chatId, copy, home);
   }
 
-  /** One CoreApi.messages call for the latest `limit` messages (checked to be that many). */
-  latest(limit: number): Promise<Span> {
+  /** `calls` CoreApi.messages calls for the latest `limit` messages (checked to be that many). */
+  latest(limit: number, calls: number): Promise<Span> {
     return timedAsync(async () => {
-      const r = await this.core.messages(this.chatId, { limit });
-      if (!r.ok) throw new Error(`messages: ${r.message}`);
-      if (r.value.length !== limit) throw new Error(`messages returned ${r.value.length} of ${limit}`);
+      for (let i = 0; i < calls; i++) {
+        const r = await this.core.messages(this.chatId, { limit });
+        if (!r.ok) throw new Error(`messages: ${r.message}`);
+        if (r.value.length !== limit) throw new Error(`messages returned ${r.value.length} of ${limit}`);
+      }
     });
   }
 
-  /** One CoreApi.chats call. */
-  chats(): Promise<Span> {
+  /** `calls` CoreApi.chats calls. */
+  chats(calls: number): Promise<Span> {
     return timedAsync(async () => {
-      const r = await this.core.chats();
-      if (!r.ok || r.value.length !== 1) throw new Error('chats did not list the bench chat');
+      for (let i = 0; i < calls; i++) {
+        const r = await this.core.chats();
+        if (!r.ok || r.value.length !== 1) throw new Error('chats did not list the bench chat');
+      }
     });
   }
 

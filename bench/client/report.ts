@@ -35,7 +35,7 @@ export const CONTEXT_ROWS: readonly Row[] = [
   { metric: 'catch-up: longest event-loop stall (ms, wall)', key: 'catchUpStallMs', digits: 0 },
   { metric: 'first use of a 100k-message chat: doc load (ms)', key: 'bigDocLoadMs', digits: 0 },
   { metric: '… JS heap that doc holds (MB)', key: 'bigDocHeapMB', digits: 0 },
-  { metric: 'CoreApi.messages latest 50, first call (ms)', key: 'latest50FirstMs', digits: 2 },
+  { metric: 'CoreApi.messages latest 50, first call (ms, wall)', key: 'latest50FirstMs', digits: 2 },
   { metric: 'CoreApi.send, empty chat, short outbox (µs/msg)', key: 'coreSendEmptyUs', digits: 0 },
   { metric: 'CoreApi.send, 800-1,000 sends queued offline (µs/msg)', key: 'coreSendQueuedUs', digits: 0 },
   { metric: 'CoreApi.send, 100k-message chat read to the end (µs/msg)', key: 'coreSendBigUs', digits: 0 },
