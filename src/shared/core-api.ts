@@ -71,6 +71,8 @@ export type CoreEvents = {
   chatRemoved: { chatId: string };
   contact: ContactView;
   status: CoreStatus;
+  /** Appended for issue 5: progress of a newly linked device's first history backfill from its own devices. */
+  backfill: BackfillProgress;
 };
 
 export type Unsubscribe = () => void;
@@ -117,4 +119,45 @@ export interface CoreApi {
 export interface OnboardingApi {
   hasAccount(): Promise<boolean>;
   createAccount(opts: { name: string; relays: string[] }): Promise<CoreResult<WhoAmI>>;
+}
+
+// ---- Multi-device (issue 5). Appended: DevicesApi is implemented by the core (createCore) but not yet carried
+// by the bridges (control socket, `cairn serve`, Electron IPC); it joins CoreApi when they learn it.
+
+/** A linked device's first backfill: "Syncing history: done / total". */
+export type BackfillProgress = {
+  /** Messages received so far, across the chats whose answer began. */
+  done: number;
+  /** Messages the answering devices announced so far (grows as the chat list arrives). */
+  total: number;
+  /** Docs (the account doc and chats) still waiting for a complete answer from a peer. */
+  pendingDocs: number;
+  /** True once every doc was answered (and for any device that is not backfilling). */
+  complete: boolean;
+};
+
+/** One device of this account (`cairn devices --json`). */
+export type DeviceView = {
+  deviceId: string;
+  /** From the account doc's devices map; '' when unknown. */
+  name: string;
+  /** ms since the epoch this device last saw it online: an update it published (relay clock) or a sync frame
+   *  it sent (local clock); null when never seen; the current device: now. */
+  lastSeen: number | null;
+  current: boolean;
+};
+
+/** A link code read on the existing device, waiting for the user to compare the SAS. */
+export type LinkApprovalView = { linkId: string; sas: string; deviceId: string; name: string };
+
+export interface DevicesApi {
+  devices(): Promise<CoreResult<DeviceView[]>>;
+  /** Meets the new device of a link code and derives the SAS; changes nothing (INVALID_ARGUMENT for a mistyped
+   *  code, NOT_ALLOWED for an expired one, TIMEOUT when no device answers). */
+  approveLink(code: string, options?: { timeoutMs?: number }): Promise<CoreResult<LinkApprovalView>>;
+  /** accept: hands the account over and resolves once the new device acknowledged (then it is listed, registered
+   *  and published); otherwise tells the new device no (NOT_ALLOWED). */
+  confirmLink(linkId: string, accept: boolean, options?: { timeoutMs?: number }): Promise<CoreResult<{ deviceId: string; name: string }>>;
+  /** Progress of this device's first backfill after a link (complete: true otherwise). */
+  backfillProgress(): Promise<CoreResult<BackfillProgress>>;
 }

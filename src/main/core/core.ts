@@ -1,7 +1,7 @@
 // createCore: the client core over an opened home — identity from the vault, the sync engine with its
 // relays, the record directory — exposed as one CoreApi object plus start() and stop().
 import { getChat } from '../../shared/docs/account-doc.js';
-import type { CoreApi, CoreResult } from '../../shared/core-api.js';
+import type { CoreApi, CoreResult, DevicesApi } from '../../shared/core-api.js';
 import type { Sodium } from '../../shared/crypto/sodium.js';
 import { encodeInvite } from '../../shared/invite.js';
 import { err, ok } from '../../shared/result.js';
@@ -16,12 +16,14 @@ import { acceptRequest, blockRequest, chatList, createChat, unregisterBlocked } 
 import { addContact, contactList, refreshContacts } from './contacts.js';
 import { accountDoc, accountDocTopic, chatViewOf, messageViews } from './context.js';
 import type { CoreContext } from './context.js';
+import { deviceListChanged, deviceViews, LastSeen } from './devices.js';
 import { Directory } from './directory.js';
 import { CoreEmitter } from './emitter.js';
 import { accountRelays, loadIdentity, storedRecord } from './identity.js';
 import { decideInvite, followInbox } from './inbox.js';
 import * as messages from './messages.js';
 import { createPolicy } from './policy.js';
+import { LinkApprovals } from './link/approvals.js';
 import { publishRecords, setProfile, whoami } from './profile.js';
 
 export type CoreOptions = {
@@ -40,7 +42,7 @@ export type CoreOptions = {
   now?: () => number;
 };
 
-export type Core = CoreApi & {
+export type Core = CoreApi & DevicesApi & {
   /** Connects to the relays and keeps syncing until stop(). */
   start(): Promise<void>;
   /** Final: closes the relay connections (the home stays open; closing it is the caller's). */
@@ -61,6 +63,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const emitter = new CoreEmitter(log);
   const watcher = new AccountWatcher();
   const clock = { last: 0 };
+  const lastSeen = new LastSeen(db);
   let ctx: CoreContext | null = null;
   const need = (): CoreContext => {
     if (ctx === null) throw new Error('the core is not built yet');
@@ -115,9 +118,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         void unregisterBlocked(ctx, url);
       },
       status: queueStatus,
+      backfill: (p) => emitter.emit('backfill', p),
+      seen: (device, at) => ctx !== null && lastSeen.note(ctx, device, at),
     },
   });
-  const directory = new Directory({ db, sodium, pool: engine.pool, log, now, stopped: () => engine.stopped });
+  const directory = new Directory({ db, sodium, pool: engine.pool, log, now, stopped: () => engine.stopped, listChanged: (account, added) => ctx !== null && deviceListChanged(ctx, account, added) });
   directory.load();
   for (const which of ['deviceListRecord', 'profileRecord'] as const) {
     const record = storedRecord(db, which);
@@ -138,6 +143,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     emit: (event, payload) => emitter.emit(event, payload),
   };
   const c = ctx;
+  const approvals = new LinkApprovals(c);
   engine.follow(accountDocTopic(c));
   followInbox(c);
   watcher.reconcile(c, false);
@@ -169,7 +175,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (refreshTimer !== null) clearInterval(refreshTimer);
       refreshTimer = null;
       stopped = true;
+      approvals.stop();
       await engine.stop();
+      lastSeen.flush();
     },
     refreshContacts: () => refreshContacts(c),
     whoami: () => guard('whoami', () => ok(whoami(c))),
@@ -197,6 +205,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         return engine.sync(timeoutMs);
       }),
     on: (event, listener) => emitter.on(event, listener),
+    devices: () => guard('devices', () => ok(deviceViews(c, lastSeen))),
+    approveLink: (code, o) =>
+      guard('approveLink', async () => {
+        await core.start();
+        return approvals.begin(code, o?.timeoutMs);
+      }),
+    confirmLink: (linkId, accept, o) => guard('confirmLink', () => approvals.finish(linkId, accept, o?.timeoutMs)),
+    backfillProgress: () => guard('backfillProgress', () => ok(engine.backfillProgress())),
   };
   return core;
 }

@@ -4,7 +4,7 @@
 import type { Sodium } from '../../shared/crypto/sodium.js';
 import { RecordKind } from '../../shared/frames.js';
 import type { AccountId, DeviceKey } from '../../shared/ids.js';
-import { fromHex, toHex } from '../../shared/ids.js';
+import { bytesEqual, fromHex, toHex } from '../../shared/ids.js';
 import { decodeDeviceList, decodeProfile, verifyRecord } from '../../shared/records.js';
 import type { DeviceList, Profile, VerifiedRecord } from '../../shared/records.js';
 import { createRecordCache } from '../db/index.js';
@@ -27,9 +27,11 @@ export class Directory {
   readonly #owners = new Map<string, string>();
 
   readonly #stopped: () => boolean;
+  readonly #listChanged: (account: string, added: DeviceKey[]) => void;
 
-  constructor(o: { db: ClientDb; sodium: Sodium; pool: RelayPool; log: CoreLogger; now(): number; stopped(): boolean }) {
+  constructor(o: { db: ClientDb; sodium: Sodium; pool: RelayPool; log: CoreLogger; now(): number; stopped(): boolean; /** A newer device list of a known account added devices. */ listChanged?(account: string, added: DeviceKey[]): void }) {
     this.#stopped = o.stopped;
+    this.#listChanged = o.listChanged ?? (() => undefined);
     this.#db = o.db;
     this.#sodium = o.sodium;
     this.#pool = o.pool;
@@ -47,8 +49,9 @@ export class Directory {
     }
   }
 
-  /** Verifies a record and caches it unless an equal or newer one is known; the verified record, or null. */
-  accept(bytes: Uint8Array, expected?: { kind: RecordKind; account: string }): VerifiedRecord | null {
+  /** Verifies a record and caches it unless an equal or newer one is known; the verified record, or null.
+   *  notify: call listChanged for devices a newer device list added (off when the caller registers them itself). */
+  accept(bytes: Uint8Array, expected?: { kind: RecordKind; account: string }, notify = true): VerifiedRecord | null {
     const v = verifyRecord(this.#sodium, bytes);
     if (!v.ok) return null;
     const r = v.value;
@@ -60,7 +63,12 @@ export class Directory {
       return r;
     }
     this.#cache.put(r.kind, r.account, r.version, bytes.slice(), this.#now());
+    const before = r.kind === RecordKind.DeviceList ? this.#lists.get(hex)?.value.devices : undefined;
     this.#index(r);
+    if (before !== undefined && notify) {
+      const added = (this.#lists.get(hex)?.value.devices ?? []).filter((d) => !before.some((b) => bytesEqual(b.signKey, d.signKey))).map((d) => d.signKey);
+      if (added.length > 0) this.#listChanged(hex, added);
+    }
     return r;
   }
 

@@ -9,7 +9,7 @@ import { RecordKind } from '../../shared/frames.js';
 import type { AccountId, DeviceKey } from '../../shared/ids.js';
 import { toHex } from '../../shared/ids.js';
 import { accountIdOf, encodeDeviceList, encodeProfile, parseRecord, signRecord } from '../../shared/records.js';
-import type { Profile } from '../../shared/records.js';
+import type { ListedDevice, Profile } from '../../shared/records.js';
 import type { Result } from '../../shared/result.js';
 import { ok } from '../../shared/result.js';
 import type { ClientDb } from '../db/index.js';
@@ -117,11 +117,33 @@ export function writeProfileRecord(db: ClientDb, sodium: Sodium, id: Identity, p
   return ok(record);
 }
 
-/** Signs and stores the device list: this account's devices (today: this one) and the inbox. */
-export function writeDeviceListRecord(db: ClientDb, sodium: Sodium, id: Identity, now: number): Uint8Array {
-  const payload = encodeDeviceList({ inboxTopic: id.inbox.capability.topic, inboxKey: id.inbox.box.publicKey, devices: [{ signKey: id.device.publicKey, boxKey: id.device.box.publicKey }] });
+/** Signs a device list record of these devices (and the inbox) at the given version; stores nothing. */
+export function signDeviceList(sodium: Sodium, id: Identity, devices: ListedDevice[], version: number): Uint8Array {
+  const payload = encodeDeviceList({ inboxTopic: id.inbox.capability.topic, inboxKey: id.inbox.box.publicKey, devices });
   if (!payload.ok) throw new Error(`own device list does not encode: ${payload.message}`);
-  const record = signRecord(sodium, { kind: RecordKind.DeviceList, accountKey: id.account.publicKey, accountSecret: id.account.secretKey, version: nextVersion(db, 'deviceListRecord', now), payload: payload.value });
+  return signRecord(sodium, { kind: RecordKind.DeviceList, accountKey: id.account.publicKey, accountSecret: id.account.secretKey, version, payload: payload.value });
+}
+
+/** A device list version above the stored one and above `known` (e.g. a newer list fetched from a relay). */
+export function nextDeviceListVersion(db: ClientDb, now: number, known = 0): number {
+  return Math.max(nextVersion(db, 'deviceListRecord', now), known + 1);
+}
+
+/** Keeps a signed device list record as this account's own (what publishRecords puts on the relays). */
+export function storeDeviceListRecord(db: ClientDb, record: Uint8Array): void {
   setMeta(db, META.deviceListRecord, record);
+}
+
+/** Signs and stores the device list of a new account: this device alone, and the inbox. */
+export function writeDeviceListRecord(db: ClientDb, sodium: Sodium, id: Identity, now: number): Uint8Array {
+  const record = signDeviceList(sodium, id, [{ signKey: id.device.publicKey, boxKey: id.device.box.publicKey }], nextVersion(db, 'deviceListRecord', now));
+  storeDeviceListRecord(db, record);
   return record;
+}
+
+/** The device's own keys from the vault, generated and stored first if absent (a home that is about to be linked). */
+export function ensureDeviceKeys(vault: Vault, sodium: Sodium): Identity['device'] {
+  for (const name of [VAULT_NAMES.deviceSignSeed, VAULT_NAMES.deviceBoxSeed]) if (!vault.has(name)) vault.put(name, randomBytes(32));
+  const sign = sodium.signSeedKeypair(vault.get(VAULT_NAMES.deviceSignSeed)!);
+  return { publicKey: sign.publicKey as DeviceKey, secretKey: sign.secretKey, hex: toHex(sign.publicKey), box: sodium.boxSeedKeypair(vault.get(VAULT_NAMES.deviceBoxSeed)!) };
 }

@@ -6,6 +6,7 @@ import { openEnvelope } from '../../shared/crypto/envelope.js';
 import { randomBytes } from '../../shared/crypto/sodium.js';
 import type { Sodium } from '../../shared/crypto/sodium.js';
 import { decodeAppMessage } from '../../shared/docs/app-message.js';
+import { decodeBackfillMessage } from '../../shared/docs/backfill-message.js';
 import type { DeviceKey } from '../../shared/ids.js';
 import { toHex } from '../../shared/ids.js';
 import { Convergence } from './convergence.js';
@@ -31,14 +32,17 @@ function setup(candidates: DeviceKey[]) {
   const kp = sodium.signSeedKeypair(randomBytes(32));
   const device = { publicKey: kp.publicKey as DeviceKey, secretKey: kp.secretKey };
   const c = new Convergence({ sodium, device, registry, pool, log: silentLogger, candidates: () => candidates, chunkBytes: 2048, bytesPerSecond: 10_000_000 });
-  const open = (payload: Uint8Array) => {
+  const plain = (payload: Uint8Array) => {
     const o = openEnvelope(sodium, payload, { expectedTopic: spec.topic, attestedSender: device.publicKey, keyForEpoch: () => key });
     if (!o.ok) throw new Error(o.message);
-    const m = decodeAppMessage(o.value.plaintext);
+    return o.value.plaintext;
+  };
+  const open = (payload: Uint8Array) => {
+    const m = decodeAppMessage(plain(payload));
     if (!m.ok || m.value.kind !== 'sync') throw new Error('not sync');
     return m.value;
   };
-  return { c, spec, sent, doc, open };
+  return { c, spec, sent, doc, open, plain };
 }
 
 const dev = (n: number) => new Uint8Array(32).fill(n) as DeviceKey;
@@ -70,10 +74,15 @@ describe('convergence', () => {
   it('answers a step 1 with bounded step-2 chunks to the asking peer that rebuild the doc', async () => {
     const s = setup([]);
     await s.c.answer('ws://r', s.spec, dev(9), Y.encodeStateVector(new Y.Doc()));
-    expect(s.sent.length).toBeGreaterThan(3);
+    expect(s.sent.length).toBeGreaterThan(5);
     expect(s.sent.every((x) => x.target[0] === 9 && x.payload.length < 2048 + 200)).toBe(true);
+    // BEGIN announces the chunk count, END follows the last chunk.
+    const framing = s.sent.map((x) => decodeBackfillMessage(s.plain(x.payload)));
+    expect(framing[0]).toEqual({ phase: 'begin', chunks: s.sent.length - 2, items: 0 });
+    expect(framing[framing.length - 1]).toEqual({ phase: 'end' });
+    expect(framing.slice(1, -1).every((f) => f === null)).toBe(true);
     const copy = new Y.Doc();
-    for (const x of s.sent) Y.applyUpdate(copy, s.open(x.payload).payload);
+    for (const x of s.sent.slice(1, -1)) Y.applyUpdate(copy, s.open(x.payload).payload);
     expect(copy.getMap('messages').toJSON()).toEqual(s.doc.getMap('messages').toJSON());
   });
 });

@@ -1,12 +1,14 @@
 // Targeted sync (docs/PROTOCOL.md section 7): a device that may have missed updates (GAP, first backfill,
 // a relay that lost its store) sends its state vector (sync step 1) in a DIRECT frame to ONE peer device,
 // own devices first, trying the next on TARGET_OFFLINE. The peer answers with sync step 2 in chunks below
-// the frame limit, paced by a bytes-per-second budget. Every payload is a sealed envelope of the topic.
+// the frame limit, paced by a bytes-per-second budget, framed by BACKFILL begin/end messages (progress and
+// completion for the asker). Every payload is a sealed envelope of the topic.
 import type { Sodium } from '../../shared/crypto/sodium.js';
 import { sealEnvelope } from '../../shared/crypto/envelope.js';
 import type { DeviceKey } from '../../shared/ids.js';
 import { bytesEqual, toHex } from '../../shared/ids.js';
 import { chunkedStep2, DEFAULT_SYNC_CHUNK_BYTES, encodeSyncStep1 } from '../../shared/docs/app-message.js';
+import { encodeBackfillMessage } from '../../shared/docs/backfill-message.js';
 import type { DocRegistry, DocSpec } from './doc-registry.js';
 import type { CoreLogger } from './logger.js';
 import type { RelayPool } from './relay-pool.js';
@@ -25,6 +27,8 @@ export type ConvergenceOptions = {
   chunkBytes?: number;
   /** A request nobody answered is forgotten after this long (default 30 s). */
   requestTimeoutMs?: number;
+  /** What an answer for the doc holds, in progress units (a chat's messages); default 0. */
+  itemsOf?(spec: DocSpec): number;
 };
 
 type Pending = { spec: DocSpec; candidates: DeviceKey[]; index: number; timer: ReturnType<typeof setTimeout> };
@@ -51,6 +55,15 @@ export class Convergence {
     this.#pending.set(key, p);
     this.#wanted.delete(key);
     this.#ask(url, key, p);
+  }
+
+  /** Asks again now even if a request is open (a first backfill whose peer went quiet). */
+  retry(url: string, spec: DocSpec): void {
+    const key = `${url} ${spec.topicHex}`;
+    const p = this.#pending.get(key);
+    if (p !== undefined) clearTimeout(p.timer);
+    this.#pending.delete(key);
+    this.request(url, spec);
   }
 
   /** TARGET_OFFLINE on a topic: the asked device is not online, ask the next one. */
@@ -88,12 +101,14 @@ export class Convergence {
       return log.warn({ topic: spec.topicHex }, `malformed state vector from ${toHex(peer).slice(0, 8)}: ${(e as Error).message}`);
     }
     const budget = this.#o.bytesPerSecond ?? 1024 * 1024;
-    for (let i = 0; i < chunks.length; i++) {
+    const items = this.#o.itemsOf?.(spec) ?? 0;
+    const messages = [encodeBackfillMessage({ phase: 'begin', chunks: chunks.length, items }), ...chunks, encodeBackfillMessage({ phase: 'end' })];
+    for (let i = 0; i < messages.length; i++) {
       if (this.#stopped) return;
       const client = pool.get(url)?.client;
-      const envelope = sealEnvelope(sodium, { topic: spec.topic, epoch: 0, key: spec.key, senderKey: device.publicKey, senderSecret: device.secretKey, plaintext: chunks[i]! });
+      const envelope = sealEnvelope(sodium, { topic: spec.topic, epoch: 0, key: spec.key, senderKey: device.publicKey, senderSecret: device.secretKey, plaintext: messages[i]! });
       if (client === undefined || !client.direct(spec.topic, peer, envelope)) return;
-      if (i + 1 < chunks.length) await new Promise((r) => setTimeout(r, Math.ceil((envelope.length / budget) * 1000)));
+      if (i > 0 && i + 2 < messages.length) await new Promise((r) => setTimeout(r, Math.ceil((envelope.length / budget) * 1000)));
     }
   }
 

@@ -4,6 +4,7 @@
 import { openEnvelope } from '../../shared/crypto/envelope.js';
 import type { Sodium } from '../../shared/crypto/sodium.js';
 import { decodeAppMessage } from '../../shared/docs/app-message.js';
+import { decodeBackfillMessage } from '../../shared/docs/backfill-message.js';
 import type { DirectInFrame, UpdateFrame } from '../../shared/frames.js';
 import type { DeviceKey, TopicId } from '../../shared/ids.js';
 import { toHex } from '../../shared/ids.js';
@@ -12,6 +13,8 @@ import type { CoreResult, CoreStatus } from '../../shared/core-api.js';
 import type { DeviceIdentity, RelayClientOptions, TopicCapability } from '../relay-client/index.js';
 import { createCursorStore } from '../db/index.js';
 import type { ClientDb } from '../db/index.js';
+import { Backfill } from './backfill.js';
+import type { BackfillProgress } from './backfill.js';
 import { Compactor } from './compactor.js';
 import { Convergence } from './convergence.js';
 import { DocRegistry } from './doc-registry.js';
@@ -48,6 +51,10 @@ export type EngineEvents = {
   messageStates(messages: Map<string, string[]>): void;
   relayOpen(url: string, info: { reconnected: boolean; storeChanged: boolean }): void;
   status(): void;
+  /** Progress of a linked device's first backfill (only while one runs). */
+  backfill?(progress: BackfillProgress): void;
+  /** A device was seen online: it published an update (at: the relay's clock) or sent a direct frame. */
+  seen?(device: DeviceKey, at: number): void;
 };
 
 export type EngineOptions = {
@@ -75,6 +82,7 @@ export class SyncEngine {
   readonly #convergence: Convergence;
   readonly #compactor: Compactor;
   readonly #waiter: SyncWaiter;
+  readonly #backfill: Backfill;
   readonly #topics = new Map<string, DocTopic>();
   /** Topics (per relay) that reported GAP while replaying: asked for history once caught up. */
   readonly #gaps = new Set<string>();
@@ -115,6 +123,7 @@ export class SyncEngine {
           this.#waiter.notify();
         },
         update: (url, storeId, f) => {
+          o.events.seen?.(f.sender, f.createdAt);
           const spec = this.registry.byTopic(toHex(f.topic));
           if (spec !== null) this.#convergence.peerSeen(url, spec, f.sender);
           this.#inbound.push(url, storeId, f);
@@ -122,6 +131,7 @@ export class SyncEngine {
         caughtUp: (url, hex, needsResync) => {
           const spec = this.registry.byTopic(hex);
           if (spec !== null && (needsResync || this.#gaps.delete(`${url} ${hex}`))) this.#convergence.request(url, spec);
+          if (spec !== null) this.#backfill.caughtUp(spec.id);
           this.#waiter.notify();
         },
         delivered: (url, f) => {
@@ -144,6 +154,7 @@ export class SyncEngine {
         },
         direct: (url, f) => {
           if (this.#stopped) return;
+          o.events.seen?.(f.sender, o.now());
           this.#onDirect(url, f).catch((e: unknown) => this.#stopped || log.error({ relay: url }, `direct frame failed: ${(e as Error).message}`));
         },
         targetOffline: (url, hex) => this.#convergence.targetOffline(url, hex),
@@ -151,8 +162,29 @@ export class SyncEngine {
     });
     this.#worker = new OutboxWorker({ db, outbox: this.outbox, registry: this.registry, pool: this.pool, log, published: (m) => this.#published(m) });
     this.#inbound = new InboundQueues({ registry: this.registry, pool: this.pool, log, decide: (url, f) => this.#decide(url, f), retryMs: o.inboundRetryMs, idle: () => this.#waiter.notify() });
-    this.#convergence = new Convergence({ sodium, device, registry: this.registry, pool: this.pool, log, candidates: (s) => policy.candidates(s), bytesPerSecond: o.step2BytesPerSecond });
-    this.#waiter = new SyncWaiter({ pool: this.pool, outbox: this.outbox, busy: () => this.#inbound.busy() });
+    const messageCount = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM messages WHERE chat = ?');
+    this.#convergence = new Convergence({
+      sodium,
+      device,
+      registry: this.registry,
+      pool: this.pool,
+      log,
+      candidates: (s) => policy.candidates(s),
+      bytesPerSecond: o.step2BytesPerSecond,
+      itemsOf: (s) => (s.kind === 'chat' ? (messageCount.get(s.id)?.n ?? 0) : 0),
+    });
+    this.#backfill = new Backfill({
+      db,
+      log,
+      now: o.now,
+      followed: () => [...this.#topics.keys()],
+      request: (doc, again) => this.#askForHistory(doc, again),
+      progress: (p) => {
+        o.events.backfill?.(p);
+        this.#waiter.notify();
+      },
+    });
+    this.#waiter = new SyncWaiter({ pool: this.pool, outbox: this.outbox, busy: () => this.#inbound.busy(), pending: () => this.#backfill.unsettled() });
   }
 
   /** True once stop() began: async work that resumes afterwards must not touch the database. */
@@ -163,6 +195,12 @@ export class SyncEngine {
   start(): void {
     this.pool.start();
     this.#worker.kickAll();
+    this.#backfill.start();
+  }
+
+  /** Progress of a linked device's first backfill; complete when none runs. */
+  backfillProgress(): BackfillProgress {
+    return this.#backfill.progress();
   }
 
   /** Final: the relays are closed and no event fires afterwards. */
@@ -173,6 +211,7 @@ export class SyncEngine {
     this.#convergence.stop();
     this.#compactor.stop();
     this.#waiter.stop();
+    this.#backfill.stop();
     await this.pool.stop();
   }
 
@@ -226,6 +265,16 @@ export class SyncEngine {
     const r = await this.#waiter.wait(timeoutMs);
     if (r.ok) return ok({ topics: r.value });
     return err(r.code, r.message);
+  }
+
+  /** Sends a step 1 for a doc to one peer on a relay where its topic caught up; false when there is none yet. */
+  #askForHistory(doc: string, again: boolean): boolean {
+    const spec = this.#topics.get(doc);
+    const url = spec?.relays.find((u) => this.pool.isCaughtUp(u, spec.topicHex));
+    if (spec === undefined || url === undefined) return false;
+    if (again) this.#convergence.retry(url, spec);
+    else this.#convergence.request(url, spec);
+    return true;
   }
 
   #afterCommit(c: Committed): void {
@@ -287,12 +336,17 @@ export class SyncEngine {
     if (membership === 'unknown' && (await policy.refreshMembers(spec, sender))) membership = policy.membership(spec, sender);
     if (this.#stopped) return;
     if (membership !== 'member') return log.warn({ topic: spec.topicHex, sender }, 'ignoring a direct frame from a device that is not a member');
+    const framing = decodeBackfillMessage(opened.value.plaintext);
+    if (framing !== null) return this.#backfill.framing(spec.id, framing);
     const msg = decodeAppMessage(opened.value.plaintext);
     if (!msg.ok || msg.value.kind !== 'sync') return;
     if (msg.value.sync === 'step1') return this.#convergence.answer(url, spec, f.sender, msg.value.payload);
     try {
       this.registry.remote([{ doc: spec.id, update: msg.value.payload, author: msg.value.sync === 'update' ? sender : null }]);
-      if (msg.value.sync === 'step2') this.#convergence.answered(url, spec);
+      if (msg.value.sync === 'step2') {
+        this.#convergence.answered(url, spec);
+        this.#backfill.chunk(spec.id);
+      }
     } catch (e) {
       log.warn({ topic: spec.topicHex, sender }, `a synced update does not apply: ${(e as Error).message}`);
     }

@@ -11,6 +11,8 @@ export type WaiterOptions = {
   outbox: OutboxStore;
   /** True while inbound updates are being decided or applied. */
   busy(): boolean;
+  /** Another reason to wait (a linked device's first backfill), or null. */
+  pending?(): string | null;
   /** Re-check period besides notify() (default 100 ms). */
   pollMs?: number;
 };
@@ -80,6 +82,8 @@ export class SyncWaiter {
     const queued = outbox.count();
     if (queued > 0) reasons.push(`${queued} outbox entries`);
     if (this.#o.busy()) reasons.push('inbound updates being applied');
+    const pending = this.#o.pending?.() ?? null;
+    if (pending !== null) reasons.push(pending);
     return { settled: reasons.length === 0, topics, reason: reasons.join('; '), unreachable };
   }
 }
