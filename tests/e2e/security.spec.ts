@@ -2,22 +2,9 @@
 // wrong tokens, foreign Origins and Hosts, and malformed calls — from Node (raw requests) and from pages.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Page } from '@playwright/test';
 import { expect, test } from './helpers/fixtures.js';
+import { inPage, openServedUi as openUi } from './helpers/page.js';
 import { closeCode, exchange, rawGet, rawSocket } from './helpers/raw-http.js';
-
-/** Runs browser-side source in the page (a string: this file is typechecked without the DOM's types). */
-function inPage<T>(page: Page, source: string, arg: unknown = null): Promise<T> {
-  return page.evaluate(`(${source})(${JSON.stringify(arg)})`) as Promise<T>;
-}
-
-/** Opens the served UI and waits until its bridge took the token (it leaves the address bar). */
-async function openUi(page: Page, url: string): Promise<void> {
-  const socket = page.waitForEvent('websocket');
-  await page.goto(url);
-  await socket;
-  await expect.poll(() => inPage<string>(page, '() => location.hash')).toBe('');
-}
 
 // Browser-side: a WebSocket to this page's /bridge, authenticated with `token`, then `calls` sent in order;
 // resolves with the close code, or with every answer.
