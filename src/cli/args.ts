@@ -5,6 +5,7 @@ import { MAX_MESSAGE_TEXT } from '../shared/limits.js';
 import { relayListProblem } from '../shared/invite.js';
 import { err, ok, type Result } from '../shared/result.js';
 import type { HelpTopic } from './usage.js';
+import { LINK_SPECS, type LinkCommand } from './link-args.js';
 
 export type Globals = { home: string | undefined; keyFile: string | undefined };
 
@@ -28,7 +29,8 @@ export type Command =
   | { name: 'profile set'; displayName: string | undefined; status: string | undefined; avatar: string | null | undefined }
   | { name: 'status'; json: boolean }
   | { name: 'run' }
-  | { name: 'serve'; host: string; port: number };
+  | { name: 'serve'; host: string; port: number }
+  | LinkCommand;
 
 export type Invocation = { globals: Globals; command: Command };
 
@@ -42,8 +44,8 @@ export const DEFAULT_SERVE_PORT = 8370;
 type Usage = Result<never, 'USAGE'>;
 const usage = (message: string): Usage => err('USAGE', message);
 
-const GROUPS: Record<string, readonly string[]> = { contact: ['add'], chat: ['new', 'accept', 'block'], profile: ['set'] };
-const SINGLE = ['init', 'whoami', 'invite', 'contacts', 'chats', 'send', 'sync', 'messages', 'search', 'export', 'status', 'run', 'serve'];
+const GROUPS: Record<string, readonly string[]> = { contact: ['add'], chat: ['new', 'accept', 'block'], profile: ['set'], link: ['request', 'approve'] };
+const SINGLE = ['init', 'whoami', 'invite', 'contacts', 'chats', 'send', 'sync', 'messages', 'search', 'export', 'status', 'run', 'serve', 'devices'];
 
 /** Lowercase hex of an even length: the shape of every id at the CLI boundary (the core checks the exact size). */
 export function parseHexId(text: string, what: string): Result<string, 'USAGE'> {
@@ -303,4 +305,5 @@ const SPECS: Record<HelpTopic, Spec> = {
       return ok({ name: 'serve', host, port: Number(portText) });
     },
   },
+  ...LINK_SPECS,
 };

@@ -11,9 +11,13 @@ import * as f from './format.js';
 /** What a command produced: stdout text, and on failure the exit code with a one-line reason for stderr. */
 export type Outcome = { stdout: string; exit: ExitCode; error: string | null };
 
-export type CoreCommand = Exclude<Command, { name: 'help' | 'version' | 'init' | 'run' | 'serve' }>;
+export type CoreCommand = Exclude<Command, { name: 'help' | 'version' | 'init' | 'run' | 'serve' | 'link request' | 'link approve' | 'devices' }>;
 
-export type CommandDeps = { readFile?: (path: string) => Uint8Array };
+export type CommandDeps = {
+  readFile?: (path: string) => Uint8Array;
+  /** Progress lines for stderr (e.g. "Syncing history: 3,412 / 10,000" while a linked device backfills). */
+  progress?: (line: string) => void;
+};
 
 const success = (stdout: string): Outcome => ({ stdout, exit: EXIT.OK, error: null });
 
@@ -67,8 +71,20 @@ export async function executeCommand(command: CoreCommand, core: CoreApi, deps: 
       const sent = command.replyTo === undefined ? core.send(command.chatId, command.text) : core.send(command.chatId, command.text, { replyTo: command.replyTo });
       return run(sent, ({ messageId }) => f.jsonLine({ messageId }));
     }
-    case 'sync':
-      return run(core.sync({ timeoutMs: command.timeoutMs }), ({ topics }) => f.jsonLine({ topics }));
+    case 'sync': {
+      let last = '';
+      const off = deps.progress
+        ? core.on('backfill', (p) => {
+            const line = p.complete ? `Syncing history: done (${p.total.toLocaleString('en-US')} messages)` : `Syncing history: ${p.done.toLocaleString('en-US')} / ${p.total.toLocaleString('en-US')}`;
+            if (line !== last) deps.progress!((last = line));
+          })
+        : null;
+      try {
+        return await run(core.sync({ timeoutMs: command.timeoutMs }), ({ topics }) => f.jsonLine({ topics }));
+      } finally {
+        off?.();
+      }
+    }
     case 'messages': {
       const options = command.before === undefined ? { limit: command.limit } : { limit: command.limit, before: command.before };
       return run(core.messages(command.chatId, options), (list) => (command.json ? f.jsonLine(list.map(f.messageJson)) : f.messagesText(list)));

@@ -19,6 +19,7 @@ import { resolveSecret, type SecretSources } from './passphrase.js';
 import { openSession } from './session.js';
 import { commandHelp, overviewHelp } from './usage.js';
 import { jsonLine } from './format.js';
+import { runDeviceCommand, runLinkRequest } from './link.js';
 
 export type CliDeps = {
   env?: Record<string, string | undefined>;
@@ -71,7 +72,7 @@ function signals(): Promise<string> {
   });
 }
 
-type RunDeps = Required<Omit<CliDeps, 'stdout' | 'stderr' | 'rendererDir'>> & { stdout: NodeJS.WritableStream; rendererDir: string };
+type RunDeps = Required<Omit<CliDeps, 'stdout' | 'stderr' | 'rendererDir'>> & { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; rendererDir: string };
 
 async function runCommand(command: Command, dir: string, deps: RunDeps, secretSources: SecretSources): Promise<Outcome> {
   const secret = (confirm = false) => () => resolveSecret(secretSources, { confirm });
@@ -105,12 +106,16 @@ async function runCommand(command: Command, dir: string, deps: RunDeps, secretSo
       });
       return r.ok ? { stdout: '', exit: EXIT.OK, error: null } : failure(r.code, r.message);
     }
+    case 'link request':
+      return runLinkRequest({ ...command, dir, secret: secret(true), sodium: deps.sodium, env: deps.env, print: (t) => write(deps.stdout, t), printErr: (t) => write(deps.stderr, t) });
     default: {
       const log = deps.env.CAIRN_LOG_LEVEL ? logger(deps.env, 'silent') : undefined;
-      const session = await openSession({ dir, secret: secret(), sodium: deps.sodium, backend: deps.backend, network: needsNetwork(command), ...(log ? { log } : {}) });
+      const network = command.name === 'link approve' || (command.name !== 'devices' && needsNetwork(command));
+      const session = await openSession({ dir, secret: secret(), sodium: deps.sodium, backend: deps.backend, network, ...(log ? { log } : {}) });
       if (!session.ok) return failure(session.code, session.message);
       try {
-        return await executeCommand(command, session.value.core);
+        if (command.name === 'link approve' || command.name === 'devices') return await runDeviceCommand(command, session.value, { tty: deps.tty, printErr: (t) => write(deps.stderr, t) });
+        return await executeCommand(command, session.value.core, { progress: (line) => void write(deps.stderr, `${line}\n`) });
       } finally {
         await session.value.close();
       }
@@ -130,6 +135,7 @@ export async function main(argv: readonly string[], options: CliDeps = {}): Prom
     sodium: options.sodium ?? (() => loadSodium('native')),
     stopSignal: options.stopSignal ?? signals,
     stdout,
+    stderr,
     rendererDir: options.rendererDir ?? defaultRendererDir(),
   };
   const parsed = parseCommandLine(argv);

@@ -1,5 +1,6 @@
 // Help texts of `cairn`: one overview and one text per command (`cairn COMMAND --help`).
 import { EXIT_CODES_HELP } from './exit-codes.js';
+import { LINK_HELP, type LinkTopic } from './link-args.js';
 
 export type HelpTopic =
   | 'init'
@@ -19,7 +20,8 @@ export type HelpTopic =
   | 'profile set'
   | 'status'
   | 'run'
-  | 'serve';
+  | 'serve'
+  | LinkTopic;
 
 const COMMAND_HELP: Record<HelpTopic, { usage: string; text: string }> = {
   init: {
@@ -70,6 +72,7 @@ const COMMAND_HELP: Record<HelpTopic, { usage: string; text: string }> = {
     usage: 'serve [--port P] [--host 127.0.0.1]',
     text: 'Like run, and serves the Cairn UI to a browser: the first stdout line is the URL to open, with its access\ntoken (http://127.0.0.1:PORT/#token=...). Default port 8370 (0 picks a free one); binds to loopback unless\n--host says otherwise. Works on a home without an account: create it in the browser. Logs go to stderr.',
   },
+  ...LINK_HELP,
 };
 
 export const ALL_TOPICS = Object.keys(COMMAND_HELP) as HelpTopic[];

@@ -41,7 +41,7 @@ export function decodeLinkCode(text: string): Result<LinkCode, LinkCodeErrorCode
   const code = text.trim().toLowerCase();
   if (!code.startsWith(LINK_PREFIX)) return err('MALFORMED', `a link code starts with "${LINK_PREFIX}"`);
   const bytes = base32Decode(code.slice(LINK_PREFIX.length));
-  if (bytes === null) return err('MALFORMED', 'the link code has a character that does not belong there');
+  if (bytes === null) return err('MALFORMED', 'the link code is mistyped (a character that does not belong there)');
   if (bytes.length < 1 + LINK_SECRET_BYTES + 1 + 1 + CRC_BYTES) return err('MALFORMED', 'the link code is too short');
   const bodyLength = bytes.length - CRC_BYTES;
   const body = bytes.subarray(0, bodyLength);
