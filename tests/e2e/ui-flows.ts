@@ -1,6 +1,6 @@
 // Steps the UI specs share, driven as a user would: by roles and labels, waiting on what the screen shows.
-import type { Browser, Locator, Page, TestInfo } from '@playwright/test';
-import { expect } from './helpers/fixtures.js';
+import type { BrowserContext, Locator, Page, TestInfo } from '@playwright/test';
+import { expect, test as base } from './helpers/fixtures.js';
 import { openServedUi } from './helpers/page.js';
 import type { ServeProcess, StartServeOptions } from './helpers/serve-process.js';
 
@@ -9,14 +9,23 @@ export const NETWORK_MS = 20_000;
 
 export type User = { name: string; page: Page; serve: ServeProcess };
 
-/** A `cairn serve` on its own temp home, shown in a page of its own browser context. */
-export async function openUser(browser: Browser, serve: (o?: StartServeOptions) => Promise<ServeProcess>, name: string): Promise<User> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const s = await serve();
-  await openServedUi(page, s.url);
-  return { name, page, serve: s };
-}
+export { expect };
+
+/** The e2e fixtures plus `user(name)`: a `cairn serve` on its own temp home, open in a browser context of its own. */
+export const test = base.extend<{ user: (name: string, options?: StartServeOptions) => Promise<User> }>({
+  user: async ({ browser, serve }, use) => {
+    const contexts: BrowserContext[] = [];
+    await use(async (name, options) => {
+      const context = await browser.newContext();
+      contexts.push(context);
+      const page = await context.newPage();
+      const s = await serve(options);
+      await openServedUi(page, s.url);
+      return { name, page, serve: s };
+    });
+    for (const context of contexts) await context.close();
+  },
+});
 
 /** Onboarding through the UI: welcome, "Create a new account", name and relay, then the empty chat list. */
 export async function createAccount(user: User, relayUrl: string): Promise<void> {
@@ -54,7 +63,7 @@ export async function closeContacts(page: Page): Promise<void> {
 /** The invite code as the Contacts view shows it in text. */
 export async function readInviteCode(page: Page): Promise<string> {
   const dialog = await openContacts(page);
-  const field = dialog.getByRole('textbox', { name: 'Your invite code' });
+  const field = dialog.getByRole('textbox', { name: 'Your invite code', exact: true });
   await expect(field).toHaveValue(/^cairn:[a-z2-7]+$/);
   const code = await field.inputValue();
   await closeContacts(page);
@@ -65,7 +74,7 @@ export async function readInviteCode(page: Page): Promise<string> {
 export async function addContact(page: Page, code: string, expectedName: string): Promise<Locator> {
   const dialog = contactsDialog(page);
   if (!(await dialog.isVisible())) await openContacts(page);
-  await dialog.getByRole('textbox', { name: 'Invite code' }).fill(code);
+  await dialog.getByRole('textbox', { name: 'Invite code', exact: true }).fill(code);
   await dialog.getByRole('button', { name: 'Add contact' }).click();
   await expect(dialog.getByRole('status').filter({ hasText: 'is now a contact' })).toHaveText(`${expectedName} is now a contact.`, { timeout: NETWORK_MS });
   return dialog;
