@@ -115,6 +115,19 @@ describe('history store', () => {
     expect(await history.seek('c1', 'f'.repeat(32))).toBe(false);
   });
 
+  it('seeks while the first page is still loading (a search hit opening a closed chat)', async () => {
+    const history = useHistoryStore();
+    const hits = await core.search('message 7', { limit: 1000 });
+    const target = hits.ok ? hits.value.find((h) => h.message.text === 'message 7')!.message : null;
+    const opened = history.open('c1');
+    expect(history.get('c1')!.state).toBe('loading');
+    expect(await history.seek('c1', target!.id)).toBe(true);
+    await opened;
+    expect(history.get('c1')!.messages.some((m) => m.id === target!.id)).toBe(true);
+    // One first page, then older pages: the seek did not start a second load of the newest page.
+    expect(core.calls.filter((c) => c.method === 'messages' && (c.args[1] as { before?: string }).before === undefined)).toHaveLength(1);
+  });
+
   it('shows a failed first page as an error and retries on the next open', async () => {
     const history = useHistoryStore();
     core.failNext('messages', 'INTERNAL', 'disk on fire');

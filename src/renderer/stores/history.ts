@@ -61,6 +61,8 @@ export const useHistoryStore = defineStore('history', () => {
   const byChat = shallowReactive(new Map<string, ChatHistory>());
   // Live changes that arrive while a chat's first page is in flight, merged once it lands.
   const early = new Map<string, MessageView[]>();
+  // First pages in flight, so a second open (a search hit opening the chat) waits for the same load.
+  const opening = new Map<string, Promise<void>>();
 
   function get(chatId: string): ChatHistory | null {
     return byChat.get(chatId) ?? null;
@@ -72,9 +74,16 @@ export const useHistoryStore = defineStore('history', () => {
   }
 
   /** Loads the newest page unless the chat is loaded (live events keep a loaded chat current). */
-  async function open(chatId: string): Promise<void> {
+  function open(chatId: string): Promise<void> {
     const current = byChat.get(chatId);
-    if (current !== undefined && current.state !== 'error') return;
+    if (current !== undefined && current.state === 'loading') return opening.get(chatId) ?? Promise.resolve();
+    if (current !== undefined && current.state !== 'error') return Promise.resolve();
+    const load = loadFirstPage(chatId).finally(() => opening.delete(chatId));
+    opening.set(chatId, load);
+    return load;
+  }
+
+  async function loadFirstPage(chatId: string): Promise<void> {
     byChat.set(chatId, { messages: [], hasOlder: false, loadingOlder: false, state: 'loading', error: null });
     early.set(chatId, []);
     try {
@@ -141,6 +150,7 @@ export const useHistoryStore = defineStore('history', () => {
   function forget(chatId: string): void {
     byChat.delete(chatId);
     early.delete(chatId);
+    opening.delete(chatId);
   }
 
   /** Sends; the message itself appears through the core's 'messages' event. null on success. */
