@@ -4,18 +4,34 @@ import { join } from 'node:path';
 import { loadSodium } from '../src/main/crypto/index.js';
 import { parseCommand, USAGE } from './config.js';
 import type { RelayConfig } from './config.js';
+import type { Logger } from 'pino';
 import { createLogger } from './log.js';
 import { createRelay } from './server.js';
 import { createMemoryStore } from './store/memory.js';
 import { openSqliteStore } from './store/sqlite.js';
+import { openSqliteWorkerStore } from './store/sqlite-worker.js';
 import type { RelayStore } from './store/types.js';
 
 /** File name of the SQLite store inside --data. */
 export const STORE_FILE = 'relay.sqlite';
 
-async function openStore(config: RelayConfig): Promise<RelayStore> {
+/** CAIRN_RELAY_SQLITE_THREAD=worker runs SQLite in a worker thread (store/sqlite-worker.ts) so its
+ *  commits and checkpoints do not block fan-out; a dead store thread ends the relay, which can no
+ *  longer tell what was committed. The default stays on the main thread until replay.ts sends buffered
+ *  live frames with sendPrepared: with the store's slower replies they reach that buffer often. */
+async function openStore(config: RelayConfig, log: Logger): Promise<RelayStore> {
   if (config.store === 'memory') return createMemoryStore();
-  return openSqliteStore({ path: join(config.dataDir, STORE_FILE), synchronous: config.sync === 'full' ? 'FULL' : 'NORMAL' });
+  const options = { path: join(config.dataDir, STORE_FILE), synchronous: config.sync === 'full' ? ('FULL' as const) : ('NORMAL' as const) };
+  if (process.env.CAIRN_RELAY_SQLITE_THREAD !== 'worker') return openSqliteStore(options);
+  return openSqliteWorkerStore({
+    ...options,
+    onFatal: (error) => {
+      log.fatal({ err: error }, 'the store thread died');
+      process.stderr.write(`cairn-relay: ${error.message}\n`);
+      process.exit(1);
+    },
+    onCheckpointError: (error) => log.warn({ err: error }, 'the WAL checkpoint thread stopped; SQLite checkpoints inside commits again'),
+  });
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -33,7 +49,7 @@ export async function main(argv: string[]): Promise<void> {
   const sodium = await loadSodium('native');
   let store: RelayStore;
   try {
-    store = await openStore(config);
+    store = await openStore(config, log);
   } catch (error) {
     log.fatal({ err: error }, 'cannot open the store');
     process.stderr.write(`cairn-relay: cannot open the store in ${config.dataDir}: ${error instanceof Error ? error.message : String(error)}\n`);

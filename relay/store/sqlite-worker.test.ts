@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -43,11 +43,11 @@ describe('relay SQLite store in a worker thread', () => {
     for (const s of stores.splice(0)) await s.close();
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
-  async function open(): Promise<{ store: RelayStore; path: string }> {
+  async function open(checkpointEveryMs?: number): Promise<{ store: RelayStore; path: string }> {
     const dir = mkdtempSync(join(tmpdir(), 'cairn-relay-worker-'));
     dirs.push(dir);
     const path = join(dir, 'relay.sqlite');
-    const store = await openSqliteWorkerStore({ path });
+    const store = await openSqliteWorkerStore({ path, checkpointEveryMs });
     stores.push(store);
     return { store, path };
   }
@@ -104,6 +104,21 @@ describe('relay SQLite store in a worker thread', () => {
     const path = join(dir, 'relay.sqlite');
     writeFileSync(path, 'this is not a database, just enough bytes to be read as a header ........................');
     await expect(openSqliteWorkerStore({ path })).rejects.toThrow(/not a database/);
+  });
+
+  it('checkpoints the WAL from its own thread long before SQLite would, and leaves no WAL after close', async () => {
+    const { store, path } = await open(10);
+    const topic = await setupTopic(store, 1);
+    const before = statSync(path).size;
+    // ~50 pages: far below the 1000 pages at which SQLite checkpoints by itself; only a checkpoint grows the file.
+    await store.append(Array.from({ length: 50 }, (_, i) => ({ topic, sender: device(1), payload: payload(i, 4000), createdAt: 1 })));
+    const deadline = Date.now() + 10_000;
+    while (statSync(path).size <= before + 100_000) {
+      if (Date.now() > deadline) throw new Error(`the database file never grew: ${statSync(path).size} bytes`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await store.close();
+    expect(existsSync(`${path}-wal`)).toBe(false);
   });
 
   it('a thread that dies rejects the pending and every later call, and reports it once through onFatal', async () => {

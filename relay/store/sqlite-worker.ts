@@ -9,23 +9,33 @@ import { Worker } from 'node:worker_threads';
 import { pack, STORE_METHODS, unpack } from './sqlite-worker-codec.js';
 import type { Hello, Reply, Request, StoreMethod, WorkerOptions } from './sqlite-worker-codec.js';
 import type { SqliteStoreOptions } from './sqlite.js';
+import type { CheckpointOptions } from './sqlite-worker-checkpoint.js';
 import type { RelayStore } from './types.js';
 
 export type SqliteWorkerStoreOptions = SqliteStoreOptions & {
   /** Runs once when the store's thread dies while open (not on close()); the relay should exit non-zero. */
   onFatal?: (error: Error) => void;
+  /** How often the checkpoint thread runs a PASSIVE checkpoint; 0 leaves checkpoints to SQLite. */
+  checkpointEveryMs?: number;
+  /** The checkpoint thread failed and stopped (the store goes on, checkpointing inside commits). */
+  onCheckpointError?: (error: Error) => void;
 };
+
+/** Measured here (a commit pair of 20 appends + 64 acks every 8 ms): p99 6-7.5 ms with SQLite's own
+ *  checkpoints, 2.6-4 ms with a PASSIVE checkpoint every 50 ms from another thread; the WAL stays at
+ *  its 1000-page bound either way. */
+const CHECKPOINT_EVERY_MS = 50;
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
-/** The thread's entry: the compiled .js beside this file, or (running from the .ts sources, as under
- *  vitest) a bootstrap that maps the sources' `./x.js` imports to `./x.ts` before loading the .ts entry. */
-function threadEntry(): URL {
+/** A thread entry beside this file: the compiled .js, or (running from the .ts sources, as under vitest)
+ *  a bootstrap that maps the sources' `./x.js` imports to `./x.ts` before loading the .ts entry. */
+function threadEntry(name: string): URL {
   const self = import.meta.url;
-  if (!self.endsWith('.ts')) return new URL('./sqlite-worker-thread.js', self);
-  const entry = new URL('./sqlite-worker-thread.ts', self).href;
+  if (!self.endsWith('.ts')) return new URL(`./${name}.js`, self);
+  const entry = new URL(`./${name}.ts`, self).href;
   const bootstrap = `import { registerHooks } from 'node:module';
-if (typeof registerHooks !== 'function') throw new Error('running the relay store worker from .ts sources needs Node >= 22.15 (module.registerHooks)');
+if (typeof registerHooks !== 'function') throw new Error('running the relay store threads from .ts sources needs Node >= 22.15 (module.registerHooks)');
 registerHooks({
   resolve(specifier, context, nextResolve) {
     try {
@@ -41,11 +51,25 @@ await import(${JSON.stringify(entry)});
   return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
 }
 
-/** Opens the SQLite store at options.path in its own thread. Rejects with the store's message when it cannot be opened. */
+/** Opens the SQLite store at options.path in its own thread, with WAL checkpoints in another (see
+ *  sqlite-worker-checkpoint.ts). Rejects with the store's message when it cannot be opened. */
 export async function openSqliteWorkerStore(options: SqliteWorkerStoreOptions): Promise<RelayStore> {
-  const { onFatal, ...storeOptions } = options;
-  const worker = new Worker(threadEntry(), { workerData: storeOptions satisfies WorkerOptions, name: 'cairn-relay-store' });
-  return connectStoreWorker(worker, onFatal);
+  const { onFatal, checkpointEveryMs = CHECKPOINT_EVERY_MS, onCheckpointError, ...storeOptions } = options;
+  const worker = new Worker(threadEntry('sqlite-worker-thread'), { workerData: storeOptions satisfies WorkerOptions, name: 'cairn-relay-store' });
+  const store = await connectStoreWorker(worker, onFatal);
+  if (checkpointEveryMs <= 0 || storeOptions.path === ':memory:') return store;
+  const checkpoints: CheckpointOptions = { path: storeOptions.path, everyMs: checkpointEveryMs };
+  const checkpointer = new Worker(threadEntry('sqlite-worker-checkpoint'), { workerData: checkpoints, name: 'cairn-relay-checkpoint' });
+  checkpointer.unref();
+  // Losing it only brings back checkpoints inside commits (SQLite's own), so the store goes on.
+  checkpointer.on('error', (error) => onCheckpointError?.(error));
+  const closeStore = store.close.bind(store);
+  // Stopped first, so the store's connection is the last one and its close removes the WAL.
+  store.close = async () => {
+    await checkpointer.terminate();
+    await closeStore();
+  };
+  return store;
 }
 
 function awaitHello(worker: Worker): Promise<void> {
