@@ -10,6 +10,7 @@ import type { LoadgenCommand, LoadgenRequest, LoadgenResponse, ServerKind, Setup
 import { createTracker } from './tracker.js';
 import { connectYwsRoom } from './yws-peer.js';
 import { nowMs } from './payload.js';
+import { applyAutogroupNice } from './priority.js';
 
 /** Rooms connected in parallel during setup (each connects 16 sockets at a time). */
 const ROOMS_IN_PARALLEL = 4;
@@ -24,6 +25,7 @@ async function connector(kind: ServerKind, session: Session): Promise<ConnectRoo
 }
 
 function main(): void {
+  applyAutogroupNice();
   const tracker = createTracker();
   const session: Session = { rooms: [], cairn: null };
 

@@ -37,9 +37,14 @@ export function spawnNode(spec: SpawnSpec): ChildProcess {
   let argv = [process.execPath, ...spec.nodeFlags, spec.script, ...spec.args];
   if (spec.cpu !== null) argv = ['taskset', '-c', String(spec.cpu), ...argv];
   // BENCH_NICE (e.g. -5, needs root) favours the bench's processes over other work on a shared machine.
+  // Each child then gets its own session, whose autogroup it re-nices at start (priority.ts).
   const nice = process.env.BENCH_NICE;
-  if (nice !== undefined && /^-?\d+$/.test(nice)) argv = ['nice', '-n', nice, ...argv];
-  return spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: spec.env ?? process.env });
+  let env = spec.env ?? process.env;
+  if (nice !== undefined && /^-?\d+$/.test(nice)) {
+    argv = ['nice', '-n', nice, 'setsid', ...argv];
+    env = { ...env, BENCH_AUTOGROUP_NICE: nice };
+  }
+  return spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
 }
 
 /** Kills a child: SIGTERM, then SIGKILL if it has not exited after a grace period. */
