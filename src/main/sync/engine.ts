@@ -1,12 +1,9 @@
 // The sync engine: docs and their topics on every relay, the outbox worker, inbound queues, targeted
 // sync, compaction, and sync() — wired to one RelayPool. What a sender may write and who to ask for
 // history comes from the core through SyncPolicy (it knows accounts, contacts and device lists).
-import { openEnvelope } from '../../shared/crypto/envelope.js';
 import type { Sodium } from '../../shared/crypto/sodium.js';
-import { decodeAppMessage } from '../../shared/docs/app-message.js';
-import { decodeBackfillMessage } from '../../shared/docs/backfill-message.js';
-import type { DirectInFrame, UpdateFrame } from '../../shared/frames.js';
-import type { DeviceKey, TopicId } from '../../shared/ids.js';
+import type { UpdateFrame } from '../../shared/frames.js';
+import type { DeviceKey } from '../../shared/ids.js';
 import { toHex } from '../../shared/ids.js';
 import { err, ok } from '../../shared/result.js';
 import type { CoreResult, CoreStatus } from '../../shared/core-api.js';
@@ -17,6 +14,7 @@ import { Backfill } from './backfill.js';
 import type { BackfillProgress } from './backfill.js';
 import { Compactor } from './compactor.js';
 import { Convergence } from './convergence.js';
+import { DocFrames } from './doc-frames.js';
 import { DocRegistry } from './doc-registry.js';
 import type { Committed, DocSpec } from './doc-registry.js';
 import { InboundQueues } from './inbound.js';
@@ -83,6 +81,7 @@ export class SyncEngine {
   readonly #compactor: Compactor;
   readonly #waiter: SyncWaiter;
   readonly #backfill: Backfill;
+  readonly #frames: DocFrames;
   readonly #topics = new Map<string, DocTopic>();
   /** Topics (per relay) that reported GAP while replaying: asked for history once caught up. */
   readonly #gaps = new Set<string>();
@@ -155,7 +154,7 @@ export class SyncEngine {
         direct: (url, f) => {
           if (this.#stopped) return;
           o.events.seen?.(f.sender, o.now());
-          this.#onDirect(url, f).catch((e: unknown) => this.#stopped || log.error({ relay: url }, `direct frame failed: ${(e as Error).message}`));
+          this.#frames.direct(url, f).catch((e: unknown) => this.#stopped || log.error({ relay: url }, `direct frame failed: ${(e as Error).message}`));
         },
         targetOffline: (url, hex) => this.#convergence.targetOffline(url, hex),
       },
@@ -184,6 +183,7 @@ export class SyncEngine {
         this.#waiter.notify();
       },
     });
+    this.#frames = new DocFrames({ sodium, policy, log, registry: this.registry, convergence: this.#convergence, backfill: this.#backfill, stopped: () => this.#stopped });
     this.#waiter = new SyncWaiter({ pool: this.pool, outbox: this.outbox, busy: () => this.#inbound.busy(), pending: () => this.#backfill.unsettled() });
   }
 
@@ -298,57 +298,6 @@ export class SyncEngine {
   #decide(url: string, f: UpdateFrame): Step | Promise<Step> {
     const spec = this.registry.byTopic(toHex(f.topic));
     if (spec === null) return this.#o.policy.decideOther(url, f);
-    return this.#decideDoc(spec, f, true);
-  }
-
-  #decideDoc(spec: DocSpec, f: UpdateFrame, mayRefresh: boolean): Step | Promise<Step> {
-    const { sodium, policy, log } = this.#o;
-    const opened = openEnvelope(sodium, f.payload, { expectedTopic: spec.topic, attestedSender: f.sender, keyForEpoch: (e) => (e === 0 ? spec.key : null) });
-    if (!opened.ok) {
-      log.warn({ topic: spec.topicHex, seq: f.seq, code: opened.code }, `dropping an envelope: ${opened.message}`);
-      return { kind: 'skip' };
-    }
-    const sender = toHex(f.sender);
-    const membership = policy.membership(spec, sender);
-    if (membership === 'unknown' && mayRefresh) {
-      return policy.refreshMembers(spec, sender).then((answered) => (answered ? this.#decideDoc(spec, f, false) : { kind: 'stall' }));
-    }
-    if (membership !== 'member') {
-      log.warn({ topic: spec.topicHex, seq: f.seq, sender }, 'dropping an update from a device that is not a member');
-      return { kind: 'skip' };
-    }
-    const msg = decodeAppMessage(opened.value.plaintext);
-    if (!msg.ok || msg.value.kind !== 'sync' || msg.value.sync === 'step1') {
-      log.warn({ topic: spec.topicHex, seq: f.seq }, 'dropping a stored envelope that is no sync update');
-      return { kind: 'skip' };
-    }
-    return { kind: 'apply', update: { doc: spec.id, update: msg.value.payload, author: msg.value.sync === 'update' ? sender : null } };
-  }
-
-  async #onDirect(url: string, f: DirectInFrame): Promise<void> {
-    const { sodium, policy, log } = this.#o;
-    const spec = this.registry.byTopic(toHex(f.topic));
-    if (spec === null) return;
-    const opened = openEnvelope(sodium, f.payload, { expectedTopic: spec.topic as TopicId, attestedSender: f.sender, keyForEpoch: (e) => (e === 0 ? spec.key : null) });
-    if (!opened.ok) return log.warn({ topic: spec.topicHex, code: opened.code }, `dropping a direct envelope: ${opened.message}`);
-    const sender = toHex(f.sender);
-    let membership = policy.membership(spec, sender);
-    if (membership === 'unknown' && (await policy.refreshMembers(spec, sender))) membership = policy.membership(spec, sender);
-    if (this.#stopped) return;
-    if (membership !== 'member') return log.warn({ topic: spec.topicHex, sender }, 'ignoring a direct frame from a device that is not a member');
-    const framing = decodeBackfillMessage(opened.value.plaintext);
-    if (framing !== null) return this.#backfill.framing(spec.id, framing);
-    const msg = decodeAppMessage(opened.value.plaintext);
-    if (!msg.ok || msg.value.kind !== 'sync') return;
-    if (msg.value.sync === 'step1') return this.#convergence.answer(url, spec, f.sender, msg.value.payload);
-    try {
-      this.registry.remote([{ doc: spec.id, update: msg.value.payload, author: msg.value.sync === 'update' ? sender : null }]);
-      if (msg.value.sync === 'step2') {
-        this.#convergence.answered(url, spec);
-        this.#backfill.chunk(spec.id);
-      }
-    } catch (e) {
-      log.warn({ topic: spec.topicHex, sender }, `a synced update does not apply: ${(e as Error).message}`);
-    }
+    return this.#frames.decide(spec, f);
   }
 }
