@@ -66,6 +66,7 @@ export class LastSeen {
   readonly #db: ClientDb;
   readonly #seen = new Map<string, number>();
   #written = new Map<string, number>();
+  #dirty = false;
 
   constructor(db: ClientDb) {
     this.#db = db;
@@ -86,14 +87,19 @@ export class LastSeen {
     const hex = toHex(device);
     if ((this.#seen.get(hex) ?? 0) >= at) return;
     this.#seen.set(hex, at);
-    if (at - (this.#written.get(hex) ?? 0) >= SEEN_WRITE_MS) this.flush();
+    this.#dirty = true;
+    const written = this.#written.get(hex);
+    if (written === undefined || at - written >= SEEN_WRITE_MS) this.flush();
   }
 
   get(hex: string): number | null {
     return this.#seen.get(hex) ?? null;
   }
 
+  /** Writes what changed since the last write. */
   flush(): void {
+    if (!this.#dirty) return;
+    this.#dirty = false;
     setMeta(this.#db, SEEN_META, JSON.stringify(Object.fromEntries(this.#seen)));
     this.#written = new Map(this.#seen);
   }
