@@ -2,7 +2,7 @@
 // opened (issue 4; target 200 ms or less). The chat is built straight into a home with the core's own modules
 // (bench/client/fixture.ts), `cairn serve` serves it, Debian's Chromium (Playwright, the e2e launch options)
 // shows it; each run reloads the page, clicks the chat item and waits for the frame that shows the newest row.
-// Prints a markdown table and writes bench/ui/results/ui-<date>.json. Not a test: nothing here asserts.
+// Prints a markdown table and writes bench/results/ui-<date>.json. Not a test: nothing here asserts.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, chromium: browser.version() };
     const med = median(runs.map((r) => r.pageMs));
     const out = table(runs);
-    const resultsDir = join(repoRoot, 'bench', 'ui', 'results');
+    const resultsDir = join(repoRoot, 'bench', 'results');
     mkdirSync(resultsDir, { recursive: true });
     const file = join(resultsDir, `ui-${date}.json`);
     const context = { history: HISTORY, templateBuildMs: template.buildMs, dbBytes: template.dbBytes, serveStartMs, viewport: '1280x800' };
