@@ -21,6 +21,8 @@ export type Summary = {
   throughput: Record<string, Partial<Record<ServerKind, number>>>;
   p50: Record<string, Partial<Record<ServerKind, number>>>;
   p99: Record<string, Partial<Record<ServerKind, number>>>;
+  /** Server CPU (% of a core) while it carried the fixed latency rate: the cost of that load. */
+  latencyServerCpu: Record<string, Partial<Record<ServerKind, number>>>;
   /** Deliveries per second of server CPU time: steadier than deliveries/s when other processes take the server's core. */
   perServerCpuSecond: Record<string, Partial<Record<ServerKind, number>>>;
   serverCpu: Record<string, Partial<Record<ServerKind, number>>>;
@@ -39,6 +41,7 @@ export function summarize(servers: readonly ServerKind[], workloads: readonly st
     throughput: pick((r) => r.throughput.deliveriesPerSecond),
     p50: pick((r) => r.latency.p50),
     p99: pick((r) => r.latency.p99),
+    latencyServerCpu: pick((r) => r.latency.cpu.serverPercent),
     perServerCpuSecond: pick((r) => r.throughput.deliveriesPerSecond / (r.throughput.cpu.serverPercent / 100)),
     serverCpu: pick((r) => r.throughput.cpu.serverPercent),
     loadgenCpu: pick((r) => r.throughput.cpu.loadgenPercent),
@@ -75,6 +78,7 @@ function rows(summary: Summary, workloads: readonly string[]): Row[] {
       target: limit === null ? '' : `≤ ${limit} ms`,
       met: limit === null || p99.cairn === undefined || !Number.isFinite(p99.cairn) ? null : p99.cairn <= limit,
     });
+    out.push({ metric: `server CPU at that rate ${w} (% of a core)`, values: summary.latencyServerCpu[w] ?? {}, digits: 0, target: '', met: null });
   }
   const idle = Object.fromEntries(Object.entries(summary.idleBytesPerConnection).map(([s, b]) => [s, b / 1024])) as Partial<Record<ServerKind, number>>;
   out.push({ metric: 'RSS per idle connection (KB)', values: idle, digits: 1, target: '≤ 16 KB', met: idle.cairn === undefined || !Number.isFinite(idle.cairn) ? null : idle.cairn <= 16 });

@@ -1,7 +1,7 @@
 // `npm run bench:relay`: cairn-relay (SQLite) beside @y/websocket-server 0.1.1 and a plain ws forwarder,
 // each in its own process (pinned to core 0) with the load generator in another (core 1). Prints a
 // markdown table of medians and writes bench/results/relay-<date>.json. Every loop is bounded.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { machineBusySeconds } from './cpu.js';
 import type { CpuShares } from './cpu.js';
 import { cpus, tmpdir } from 'node:os';
@@ -252,7 +252,18 @@ async function main(): Promise<void> {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
 
-main().catch((error: unknown) => {
+/** `run.js --report FILE`: prints the tables again from a results file (e.g. after the report changed). */
+function reprint(file: string): void {
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { runs: WorkloadRun[]; idle: IdleRun[] };
+  const servers = (['cairn', 'yws', 'plain'] as const).filter((s) => saved.runs.some((r) => r.server === s) || saved.idle.some((r) => r.server === s));
+  const workloads = WORKLOADS.map((w) => w.name).filter((w) => saved.runs.some((r) => r.workload === w));
+  const summary = summarize(servers, workloads, saved.runs, saved.idle);
+  process.stdout.write(`${markdownTable(servers, workloads, summary)}\n\n${sanityTable(servers, workloads, summary)}\n`);
+}
+
+const reportIndex = process.argv.indexOf('--report');
+const run = reportIndex > 0 ? async (): Promise<void> => reprint(process.argv[reportIndex + 1] ?? '') : main;
+run().catch((error: unknown) => {
   log(error instanceof Error ? (error.stack ?? error.message) : String(error));
   process.exitCode = 1;
 });
