@@ -24,6 +24,8 @@ export type InboundOptions = {
   log: CoreLogger;
   /** Updates per transaction (default 256). */
   maxBatch?: number;
+  /** Longest time spent deciding one transaction's updates before committing and yielding (default 20 ms). */
+  maxSliceMs?: number;
   /** Delay before a stalled queue tries again (default 5 s). */
   retryMs?: number;
   /** Called whenever a queue becomes idle. */
@@ -87,7 +89,8 @@ export class InboundQueues {
         const storeId = q.items[0]!.storeId;
         const topic = q.items[0]!.frame.topic;
         let stalled = false;
-        while (q.items.length > 0 && batch.length < (this.#o.maxBatch ?? 256)) {
+        const deadline = performance.now() + (this.#o.maxSliceMs ?? 20);
+        while (q.items.length > 0 && batch.length < (this.#o.maxBatch ?? 256) && (batch.length === 0 || performance.now() < deadline)) {
           const item = q.items[0]!;
           if (item.storeId !== storeId) break;
           let step = item.pending ?? this.#o.decide(q.url, item.frame);
@@ -118,6 +121,8 @@ export class InboundQueues {
           }, this.#o.retryMs ?? 5000);
           return;
         }
+        // Yields between slices so a catch-up burst does not freeze the event loop (IPC, timers, sockets).
+        if (q.items.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
       q.running = false;
