@@ -42,7 +42,7 @@ export type RegistryDeps = {
   now(): number;
 };
 
-type Handle = { spec: DocSpec; doc: Y.Doc; captured: Uint8Array[]; emitted: boolean; author: string | null; rows: Map<string, MessageRow> };
+type Handle = { spec: DocSpec; doc: Y.Doc; emitted: boolean; author: string | null; rows: Map<string, MessageRow> };
 type Tx = Committed & { touched: Set<string> };
 
 const rowOf = (chat: string, id: string, v: MessageValue): MessageRow => ({
@@ -157,11 +157,17 @@ export class DocRegistry {
       const tx = this.#tx!;
       const h = this.#handle(id);
       tx.touched.add(id);
-      h.captured = [];
+      const captured: Uint8Array[] = [];
       h.author = null;
-      const value = h.doc.transact(() => mutate(h.doc), Origin.Local);
-      const captured = h.captured;
-      h.captured = [];
+      // Listened to only here: with an 'update' listener Yjs encodes every transaction, remote ones too.
+      const capture = (update: Uint8Array, origin: unknown) => void (origin === Origin.Local && captured.push(update));
+      h.doc.on('update', capture);
+      let value: R;
+      try {
+        value = h.doc.transact(() => mutate(h.doc), Origin.Local);
+      } finally {
+        h.doc.off('update', capture);
+      }
       if (captured.length > 0) {
         const update = captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured);
         this.#append(tx, id, update);
@@ -237,10 +243,12 @@ export class DocRegistry {
       for (const u of this.#log.readUpdates(id)) Y.applyUpdate(doc, u, Origin.Load);
     }, Origin.Load);
     doc.clientID = row.clientId;
-    const h: Handle = { spec, doc, captured: [], emitted: false, author: null, rows: new Map() };
-    doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin === Origin.Local) h.captured.push(update);
-      else h.emitted = true;
+    const h: Handle = { spec, doc, emitted: false, author: null, rows: new Map() };
+    // Yjs's own test for whether a transaction yields an update (writeUpdateMessageFromTransaction), without encoding one.
+    doc.on('afterTransactionCleanup', (tr: Y.Transaction) => {
+      if (tr.origin === Origin.Local || h.emitted) return;
+      if (tr.deleteSet.clients.size > 0) h.emitted = true;
+      else for (const [client, clock] of tr.afterState) if (tr.beforeState.get(client) !== clock) return void (h.emitted = true);
     });
     if (spec.kind === 'chat') this.#observeMessages(h);
     this.#handles.set(id, h);
