@@ -37,7 +37,17 @@ export type CoreContext = {
   /** The account's own relays. */
   relays(): string[];
   emit<K extends keyof CoreEvents>(event: K, payload: CoreEvents[K]): void;
+  /** unreadCount's statement, prepared once (see prepareUnread). */
+  unread: UnreadQuery;
 };
+
+type UnreadQuery = { get(chat: string, me: string, sentAt: number, id: string): { n: number } | undefined };
+
+export function prepareUnread(db: ClientDb): UnreadQuery {
+  return db.prepare<[string, string, number, string], { n: number }>(
+    'SELECT count(*) AS n FROM messages WHERE chat = ? AND author != ? AND deleted = 0 AND (sent_at, id) > (?, ?)',
+  );
+}
 
 export function accountDoc(ctx: CoreContext): Y.Doc {
   return ctx.engine.registry.doc(ACCOUNT_DOC);
@@ -77,11 +87,7 @@ export function messageViews(ctx: CoreContext, chat: string, rows: readonly Mess
 /** Messages from others after the read marker. */
 export function unreadCount(ctx: CoreContext, chat: string): number {
   const marker = getReadMarker(accountDoc(ctx), chat);
-  const row = ctx.db
-    .prepare<[string, string, number, string], { n: number }>(
-      'SELECT count(*) AS n FROM messages WHERE chat = ? AND author != ? AND deleted = 0 AND (sent_at, id) > (?, ?)',
-    )
-    .get(chat, ctx.me.account, marker?.sentAt ?? -1, marker?.messageId ?? '');
+  const row = ctx.unread.get(chat, ctx.me.account, marker?.sentAt ?? -1, marker?.messageId ?? '');
   return row?.n ?? 0;
 }
 

@@ -14,7 +14,7 @@ import type { CoreLogger } from '../sync/logger.js';
 import { AccountWatcher } from './account-watcher.js';
 import { acceptRequest, blockRequest, chatList, createChat, unregisterBlocked } from './chats.js';
 import { addContact, contactList, refreshContacts } from './contacts.js';
-import { accountDoc, accountDocTopic, chatViewOf, messageViews } from './context.js';
+import { accountDoc, accountDocTopic, chatViewOf, messageViews, prepareUnread } from './context.js';
 import type { CoreContext } from './context.js';
 import { deviceListChanged, deviceViews, LastSeen } from './devices.js';
 import { Directory } from './directory.js';
@@ -98,8 +98,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         for (const [chat, rows] of c.messages) {
           const entry = getChat(accountDoc(ctx), chat);
           if (entry === null || entry.blocked === true) continue;
-          emitter.emit('messages', { chatId: chat, messages: messageViews(ctx, chat, rows) });
-          emitter.emit('chat', chatViewOf(ctx, entry));
+          // Views are built only for someone listening: the chat view costs an unread count and a page query.
+          if (emitter.has('messages')) emitter.emit('messages', { chatId: chat, messages: messageViews(ctx, chat, rows) });
+          if (emitter.has('chat')) emitter.emit('chat', chatViewOf(ctx, entry));
         }
         if (c.accountChanged) watcher.reconcile(ctx);
         queueStatus();
@@ -108,7 +109,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         if (ctx === null) return;
         for (const [chat, ids] of map) {
           const rows = ids.flatMap((i) => ctx!.messages.get(chat, i) ?? []);
-          if (rows.length > 0) emitter.emit('messages', { chatId: chat, messages: messageViews(ctx, chat, rows) });
+          if (rows.length > 0 && emitter.has('messages')) emitter.emit('messages', { chatId: chat, messages: messageViews(ctx, chat, rows) });
         }
         queueStatus();
       },
@@ -141,6 +142,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     now,
     relays: () => [...relays],
     emit: (event, payload) => emitter.emit(event, payload),
+    unread: prepareUnread(db),
   };
   const c = ctx;
   const approvals = new LinkApprovals(c);
