@@ -77,6 +77,15 @@ const ADDS: Partial<Schema>[] = [
       },
     },
   },
+  {
+    tables: {
+      outbox: {
+        columns: ['id INTEGER 0 1', 'relay TEXT 1 0', 'topic BLOB 1 0', 'doc TEXT 1 0', 'envelope BLOB 1 0', 'message_id TEXT 0 0', 'created_at INTEGER 1 0'],
+        withoutRowid: false,
+        indexes: { outbox_relay: ['relay', 'id'], outbox_doc: ['doc', 'message_id'] },
+      },
+    },
+  },
 ];
 
 function expectedAt(version: number): Schema {
@@ -152,6 +161,12 @@ const SAMPLES: ((db: ClientDb) => void)[] = [
   (db) => {
     db.prepare('INSERT INTO records (kind, account, version, bytes, fetched_at) VALUES (?, ?, ?, ?, ?)').run(1, bytes(32, 9), 1, bytes(50, 1), 2);
     expect(db.prepare('SELECT version FROM records').pluck().get()).toBe(1);
+  },
+  (db) => {
+    // The delivery-state lookup of queued messages goes through the index, not a scan of the outbox.
+    const plan = db.prepare<[], { detail: string }>("EXPLAIN QUERY PLAN SELECT DISTINCT message_id FROM outbox WHERE doc = 'chat:aa' AND message_id IN ('m1')").all();
+    expect(plan.map((r) => r.detail).join(' ')).toMatch(/USING (COVERING )?INDEX outbox_doc/);
+    expect(db.prepare("SELECT message_id FROM outbox WHERE doc = 'chat:aa'").pluck().all()).toEqual(['m1']);
   },
 ];
 

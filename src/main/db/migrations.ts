@@ -140,6 +140,12 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `),
   },
+  {
+    version: 7,
+    name: 'outbox rows by doc',
+    // Delivery states look up a chat's queued messages; without this each lookup scanned the whole outbox.
+    up: sql(`CREATE INDEX IF NOT EXISTS outbox_doc ON outbox (doc, message_id);`),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
