@@ -265,10 +265,15 @@ export class DocRegistry {
       for (const id of event.keysChanged) {
         if (!isHexId(id, MESSAGE_ID_HEX_CHARS)) continue;
         const next = messageValueOf(map.get(id));
+        // A local change is this device's own and taken as written: no need to read the stored row.
+        if (local) {
+          if (next !== null) h.rows.set(id, rowOf(h.spec.id, id, next));
+          continue;
+        }
         const prevRow = h.rows.get(id) ?? this.#messages.get(h.spec.id, id);
         const prev = prevRow === null ? null : valueOf(prevRow);
-        let accepted = local ? (next ?? prev) : acceptMessageChange(prev, next, h.author);
-        if (!local && accepted !== prev && accepted !== null) {
+        let accepted = acceptMessageChange(prev, next, h.author);
+        if (accepted !== prev && accepted !== null) {
           const owner = this.#d.ownerOf(accepted.device);
           if (h.author !== null ? owner !== accepted.author : owner !== null && owner !== accepted.author) accepted = prev;
         }
