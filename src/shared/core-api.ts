@@ -20,9 +20,13 @@ export type CoreErrorCode =
 
 export type CoreResult<T> = Result<T, CoreErrorCode>;
 
-export type WhoAmI = { accountId: string; deviceId: string; name: string; status: string; relays: string[] };
+/** A profile picture as a `data:` URL of its bytes (base64), ready for an img src. */
+export type AvatarView = { mime: string; dataUrl: string };
 
-export type ContactView = { accountId: string; name: string; status: string; relays: string[]; blocked: boolean };
+// avatar is optional so bridges and fakes built before it still type-check; null means no picture.
+export type WhoAmI = { accountId: string; deviceId: string; name: string; status: string; relays: string[]; avatar?: AvatarView | null };
+
+export type ContactView = { accountId: string; name: string; status: string; relays: string[]; blocked: boolean; avatar?: AvatarView | null };
 
 export type MessageView = {
   id: string;

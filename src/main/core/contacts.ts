@@ -9,10 +9,11 @@ import { decodeInvite } from '../../shared/invite.js';
 import { err, ok } from '../../shared/result.js';
 import { accountDoc, changeAccount } from './context.js';
 import type { CoreContext } from './context.js';
+import { avatarView } from './profile.js';
 
 export function contactView(ctx: CoreContext, c: ContactEntry): ContactView {
   const profile = ctx.directory.profile(c.accountId);
-  return { accountId: c.accountId, name: c.name || profile?.name || '', status: profile?.status ?? '', relays: [...c.relays], blocked: c.blocked === true };
+  return { accountId: c.accountId, name: c.name || profile?.name || '', status: profile?.status ?? '', relays: [...c.relays], blocked: c.blocked === true, avatar: avatarView(profile) };
 }
 
 export function contactList(ctx: CoreContext): ContactView[] {

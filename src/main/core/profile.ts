@@ -2,7 +2,7 @@
 // record to every relay of the account, together with the device list, whenever a relay connects.
 import { getProfile, setProfile as setDocProfile } from '../../shared/docs/account-doc.js';
 import type { AccountProfile } from '../../shared/docs/account-doc.js';
-import type { CoreResult, WhoAmI } from '../../shared/core-api.js';
+import type { AvatarView, CoreResult, WhoAmI } from '../../shared/core-api.js';
 import { encodeProfile } from '../../shared/records.js';
 import type { Profile } from '../../shared/records.js';
 import { err, ok } from '../../shared/result.js';
@@ -12,7 +12,14 @@ import { storedRecord, writeProfileRecord } from './identity.js';
 
 export function whoami(ctx: CoreContext): WhoAmI {
   const p = getProfile(accountDoc(ctx));
-  return { accountId: ctx.me.account, deviceId: ctx.me.device, name: p?.name ?? '', status: p?.status ?? '', relays: ctx.relays() };
+  const avatar = p?.avatar === undefined || p.avatar === '' || !p.avatarMime ? null : { mime: p.avatarMime, dataUrl: `data:${p.avatarMime};base64,${p.avatar}` };
+  return { accountId: ctx.me.account, deviceId: ctx.me.device, name: p?.name ?? '', status: p?.status ?? '', relays: ctx.relays(), avatar };
+}
+
+/** The avatar of a signed profile record, or null when it has none. */
+export function avatarView(p: Profile | null): AvatarView | null {
+  if (p === null || p.avatar.length === 0 || p.avatarMime === '') return null;
+  return { mime: p.avatarMime, dataUrl: `data:${p.avatarMime};base64,${Buffer.from(p.avatar).toString('base64')}` };
 }
 
 export type ProfileInput = { name?: string; status?: string; avatar?: { mime: string; bytes: Uint8Array } | null };

@@ -66,21 +66,24 @@ describe('core: accounts and profiles', () => {
     const relay = await useRelay();
     const alice = await useCore(sodium, [relay.url], 'Alice');
     const bob = await useCore(sodium, [relay.url], 'Bob');
-    expect(must(await alice.core.whoami())).toEqual({ accountId: alice.accountId, deviceId: alice.deviceId, name: 'Alice', status: '', relays: [relay.url] });
+    expect(must(await alice.core.whoami())).toEqual({ accountId: alice.accountId, deviceId: alice.deviceId, name: 'Alice', status: '', relays: [relay.url], avatar: null });
     await befriend(alice, bob);
 
     const updated = must(await alice.core.setProfile({ name: 'Alicia', status: 'on holiday' }));
-    expect(updated).toMatchObject({ name: 'Alicia', status: 'on holiday' });
+    expect(updated).toMatchObject({ name: 'Alicia', status: 'on holiday', avatar: null });
+    const avatar = { mime: 'image/png', dataUrl: 'data:image/png;base64,iVBORw==' };
+    expect(must(await alice.core.setProfile({ avatar: { mime: 'image/png', bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47]) } })).avatar).toEqual(avatar);
+    expect(must(await alice.core.whoami())).toMatchObject({ name: 'Alicia', avatar });
     expect(await alice.core.setProfile({ avatar: { mime: 'image/svg+xml', bytes: new Uint8Array([1]) } })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
     await alice.core.sync({ timeoutMs: 10_000 });
     await waitFor(
       async () => {
         await bob.core.refreshContacts();
-        return must(await bob.core.contacts()).find((c) => c.accountId === alice.accountId)?.status === 'on holiday';
+        return must(await bob.core.contacts()).find((c) => c.accountId === alice.accountId)?.avatar?.dataUrl === avatar.dataUrl;
       },
       { timeoutMs: 10_000, message: "Bob to see Alice's new profile" },
     );
-    expect(must(await bob.core.contacts())[0]).toMatchObject({ name: 'Alicia', status: 'on holiday' });
+    expect(must(await bob.core.contacts())[0]).toMatchObject({ name: 'Alicia', status: 'on holiday', avatar });
     expect(bob.events.contact.some((c) => c.name === 'Alicia')).toBe(true);
 
     const status = must(await alice.core.status());
