@@ -52,7 +52,7 @@ export function summarize(servers: readonly ServerKind[], workloads: readonly st
 }
 
 const num = (v: number | undefined, digits = 0): string => (v === undefined || !Number.isFinite(v) ? '–' : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
-const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined || !Number.isFinite(a / b) ? '–' : `${(a / b).toFixed(2)}×`);
+const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined || !Number.isFinite(a / b) ? '–' : `${(a / b).toFixed(a / b < 10 ? 3 : 1)}×`);
 const verdict = (ok: boolean | null): string => (ok === null ? 'n/a' : ok ? 'met' : '**not met**');
 
 type Row = { metric: string; values: Partial<Record<ServerKind, number>>; digits: number; target: string; met: boolean | null };
