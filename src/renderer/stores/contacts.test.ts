@@ -67,4 +67,14 @@ describe('contacts store', () => {
     expect(contacts.nameOf(BOB)).toBe('Robert');
     expect(contacts.nameOf('f0'.repeat(32))).toBe('f0f0f0f0…');
   });
+
+  it("gives a contact's published avatar as an img src, null without one", async () => {
+    const contacts = useContactsStore();
+    await contacts.load();
+    subscribeLive(core);
+    expect(contacts.avatarOf(CAROL)).toBeNull();
+    const avatar = { mime: 'image/png', dataUrl: 'data:image/png;base64,iVBORw==' };
+    core.emit('contact', { accountId: CAROL, name: 'Carol', status: '', relays: [], blocked: false, avatar });
+    expect(contacts.avatarOf(CAROL)).toBe(avatar.dataUrl);
+  });
 });

@@ -25,6 +25,11 @@ export const useContactsStore = defineStore('contacts', () => {
     return name !== '' ? name : `${accountId.slice(0, 8)}…`;
   }
 
+  /** The contact's picture as an img src, or null to show initials. */
+  function avatarOf(accountId: string): string | null {
+    return byId.get(accountId)?.avatar?.dataUrl ?? null;
+  }
+
   async function load(): Promise<boolean> {
     const r = await core().contacts();
     if (!r.ok) return false;
@@ -74,5 +79,5 @@ export const useContactsStore = defineStore('contacts', () => {
     addError.value = null;
   }
 
-  return { byId, inviteCode, inviteError, adding, addError, sorted, upsert, nameOf, load, loadInvite, add, clearAddError };
+  return { byId, inviteCode, inviteError, adding, addError, sorted, upsert, nameOf, avatarOf, load, loadInvite, add, clearAddError };
 });

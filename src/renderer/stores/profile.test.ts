@@ -17,6 +17,18 @@ describe('profile store', () => {
     expect(profile.me?.relays).toEqual(['ws://127.0.0.1:8787']);
   });
 
+  it('shows the published avatar when the core reports one (undefined when it says nothing)', async () => {
+    const profile = useProfileStore();
+    await profile.load();
+    const me = profile.me!;
+    profile.apply({ ...me, avatar: undefined });
+    expect(profile.avatarSrc).toBeUndefined();
+    profile.apply({ ...me, avatar: null });
+    expect(profile.avatarSrc).toBeNull();
+    profile.apply({ ...me, avatar: { mime: 'image/png', dataUrl: 'data:image/png;base64,iVBORw==' } });
+    expect(profile.avatarSrc).toBe('data:image/png;base64,iVBORw==');
+  });
+
   it('saves a trimmed name and status', async () => {
     const profile = useProfileStore();
     expect(await profile.save({ name: ' Ada ', status: ' counting ' })).toBe(true);

@@ -29,12 +29,14 @@ export function profileProblem(name: string, status: string): string | null {
 export const useProfileStore = defineStore('profile', () => {
   const { core } = coreAccess();
   const me = shallowRef<WhoAmI | null>(null);
-  // WhoAmI carries no avatar, so the image set on this device is what the UI can show.
+  // The image set on this device; shown only when the core's WhoAmI carries no avatar field (older bridges).
   const avatar = shallowRef<Avatar | null>(null);
   const saving = shallowRef(false);
   const error = shallowRef<UserError | null>(null);
 
   const name = computed(() => me.value?.name ?? '');
+  /** The published avatar as an img src: null when none, undefined when the core does not say. */
+  const avatarSrc = computed(() => (me.value?.avatar === undefined ? undefined : (me.value.avatar?.dataUrl ?? null)));
 
   function apply(who: WhoAmI): void {
     me.value = who;
@@ -89,5 +91,5 @@ export const useProfileStore = defineStore('profile', () => {
     return done;
   }
 
-  return { me, avatar, saving, error, name, apply, load, save, setAvatar };
+  return { me, avatar, avatarSrc, saving, error, name, apply, load, save, setAvatar };
 });
