@@ -68,10 +68,15 @@ describe('relay SQLite store durability', () => {
       try {
         const meta = (await store.getTopic(TOPIC))!;
         const last = printed[printed.length - 1]!;
-        expect(printed).toEqual(Array.from({ length: last }, (_, i) => i + 1));
         expect(meta.headSeq).toBeGreaterThanOrEqual(last);
         const stored = await store.readAfter(TOPIC, 0, Number.MAX_SAFE_INTEGER);
-        expect(stored.slice(0, last).map((u) => u.seq)).toEqual(printed);
+        const storedSeqs = stored.map((u) => u.seq);
+        expect(storedSeqs).toEqual(Array.from({ length: meta.headSeq }, (_, i) => i + 1));
+        // A batch may commit and the child die before printing it (a wider window through a worker
+        // thread), so printed seqs can skip a batch; what matters is that every printed one is stored.
+        const storedSet = new Set(storedSeqs);
+        expect(printed.filter((seq) => !storedSet.has(seq))).toEqual([]);
+        expect(printed.every((seq, i) => i === 0 || seq > printed[i - 1]!)).toBe(true);
         // The counters committed in the same transactions as the rows, so they agree after a crash.
         expect(stored.length).toBe(meta.headSeq);
         expect(meta.storedUpdates).toBe(stored.length);
