@@ -15,10 +15,11 @@ import type { RelayStore } from './store/types.js';
 /** File name of the SQLite store inside --data. */
 export const STORE_FILE = 'relay.sqlite';
 
-/** CAIRN_RELAY_SQLITE_THREAD=worker runs SQLite in a worker thread (store/sqlite-worker.ts) so its
- *  commits and checkpoints do not block fan-out; a dead store thread ends the relay, which can no
- *  longer tell what was committed. The default stays on the main thread until replay.ts sends buffered
- *  live frames with sendPrepared: with the store's slower replies they reach that buffer often. */
+/** CAIRN_RELAY_SQLITE_THREAD=worker runs SQLite in a worker thread (store/sqlite-worker.ts); a dead
+ *  store thread ends the relay, which can no longer tell what was committed. Not the default: with the
+ *  relay on one core (as bench:relay pins it) the thread hops cost more than the commits they move
+ *  (100x10 at 20k deliveries/s: p99 ~17 ms against ~11 ms in-thread, the core saturated), and live
+ *  frames buffered during a replay reach replay.ts's conn.send (not sendPrepared) far more often. */
 async function openStore(config: RelayConfig, log: Logger): Promise<RelayStore> {
   if (config.store === 'memory') return createMemoryStore();
   const options = { path: join(config.dataDir, STORE_FILE), synchronous: config.sync === 'full' ? ('FULL' as const) : ('NORMAL' as const) };

@@ -1,6 +1,7 @@
 // The relay's SQLite store run in a worker thread (sqlite-worker-thread.ts): the same openSqliteStore,
-// but its commits (3-13 ms for a chunk of acks) and WAL checkpoints no longer block the relay's event
-// loop, so fan-out and socket reads go on while the store works.
+// but its commits and WAL checkpoints run beside the relay's event loop instead of inside it. That pays
+// only with a core to spare: each call costs both threads a message and a wake-up (~40-50 us of CPU),
+// and on a single core the woken store thread preempts the event loop anyway (see relay/cli.ts).
 //
 // Calls run in the order they are made (one thread, one connection, started in arrival order). A call
 // the store rejects rejects here with the store's message. If the thread dies, every pending and later
