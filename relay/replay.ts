@@ -66,7 +66,7 @@ export async function subscribe(conn: Connection, f: SubscribeFrame): Promise<vo
   for (let i = 0; i < replay.seqs.length; i++) {
     const seq = replay.seqs[i]!;
     if (seq <= after) continue;
-    conn.send(replay.frames[i]!);
+    conn.sendPrepared(replay.frames[i]!); // already complete WebSocket frames (prepared once per fan-out)
     after = seq;
     metrics.deliveries++;
   }
