@@ -144,6 +144,8 @@ describe('store-and-forward', () => {
     expect(got).toHaveLength(total);
     expect(got.map((u) => u.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     expect(got.map((u) => labelOf(u.payload))).toEqual(Array.from({ length: total }, (_, i) => `m${i + 1}`));
+    // CAUGHT_UP follows the replayed and buffered updates as its own frame: wait for it, not for a tick.
+    await waitFor(() => b.on('caughtUp', cap.topic).length >= 1, { message: 'CAUGHT_UP', timeoutMs: 5_000 });
     const caughtUp = b.on('caughtUp', cap.topic);
     expect(caughtUp).toHaveLength(1);
     expect(caughtUp[0]!.headSeq).toBeGreaterThanOrEqual(backlog);
