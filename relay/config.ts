@@ -50,7 +50,8 @@ export const USAGE = `Usage: cairn-relay [options]
   --sync normal|full        SQLite synchronous mode (default normal)        CAIRN_RELAY_SYNC
   --help                    print this and exit
 
-A flag wins over its environment variable.
+A flag wins over its environment variable. Environment only: CAIRN_RELAY_LOG_LEVEL (pino level,
+default info); CAIRN_RELAY_SQLITE_THREAD=worker (SQLite in a worker thread; opt-in, see OPERATING.md).
 `;
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
