@@ -149,6 +149,8 @@ export type DeviceView = {
    *  it sent (local clock); null when never seen; the current device: now. */
   lastSeen: number | null;
   current: boolean;
+  /** Not seen for longer than the relay TTL (30 days unless a relay said otherwise): its relay backlog may be gone. */
+  stale?: boolean;
 };
 
 /** A link code read on the existing device, waiting for the user to compare the SAS. */
@@ -164,4 +166,30 @@ export interface DevicesApi {
   confirmLink(linkId: string, accept: boolean, options?: { timeoutMs?: number }): Promise<CoreResult<{ deviceId: string; name: string }>>;
   /** Progress of this device's first backfill after a link (complete: true otherwise). */
   backfillProgress(): Promise<CoreResult<BackfillProgress>>;
+  /** Revokes one of this account's other devices (docs/MULTIDEVICE.md, "Revoke"): drops its relay registrations,
+   *  rotates every chat's and the account doc's key, topic and capability to the remaining devices and closes the
+   *  old topics. UNKNOWN_DEVICE_ID is INVALID_ARGUMENT; revoking the current device is NOT_ALLOWED. */
+  revokeDevice(deviceId: string, options?: { timeoutMs?: number }): Promise<CoreResult<{ deviceId: string }>>;
+  /** Proof of convergence for one chat, from the signed digests of every device's state vector and delete set. */
+  chatSyncStatus(chatId: string): Promise<CoreResult<ChatSyncStatus>>;
 }
+
+/** One device of one member of a chat, as `cairn status CHAT_ID --json` lists it. */
+export type DeviceSyncView = {
+  deviceId: string;
+  /** The member account (hex) this device belongs to. */
+  account: string;
+  /** Its last digest equals this device's current one (true), differs (false), or none was heard yet (null). */
+  inSync: boolean | null;
+  current: boolean;
+  /** ms since the epoch of the digest inSync was computed from; null when none. */
+  digestAt: number | null;
+};
+
+export type ChatSyncStatus = {
+  chatId: string;
+  /** Every device of every member (from their signed device lists), this device included. */
+  devices: DeviceSyncView[];
+  /** True when every device reported inSync: true ("all N devices in sync"). */
+  allInSync: boolean;
+};

@@ -215,6 +215,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       }),
     confirmLink: (linkId, accept, o) => guard('confirmLink', () => approvals.finish(linkId, accept, o?.timeoutMs)),
     backfillProgress: () => guard('backfillProgress', () => ok(engine.backfillProgress())),
+    // TODO(session 2026-11-23b): placeholders until their implementations land this session.
+    revokeDevice: async () => err('INTERNAL', 'revokeDevice is not implemented yet'),
+    chatSyncStatus: async () => err('INTERNAL', 'chatSyncStatus is not implemented yet'),
   };
   return core;
 }
