@@ -31,7 +31,8 @@ function message(i: number, chatId: string): MessageView {
 export function createFakeCore(options: { syncResult?: CoreResult<{ topics: number }> } = {}): FakeCore {
   const calls: FakeCore['calls'] = [];
   let profile = { name: 'Alice', status: '' };
-  const who = (): WhoAmI => ({ accountId: FAKE_ACCOUNT, deviceId: FAKE_DEVICE, ...profile, relays: ['ws://127.0.0.1:1'] });
+  const relays = ['ws://127.0.0.1:1'];
+  const who = (): WhoAmI => ({ accountId: FAKE_ACCOUNT, deviceId: FAKE_DEVICE, ...profile, relays: [...relays] });
   const contact: ContactView = { accountId: FAKE_CONTACT, name: 'Bob', status: 'here', relays: ['ws://127.0.0.1:1'], blocked: false };
   const history = Array.from({ length: 120 }, (_, i) => message(i, FAKE_CHAT));
   const chat = (): ChatView => ({ chatId: FAKE_CHAT, title: 'Bob', members: [FAKE_ACCOUNT, FAKE_CONTACT], unread: 2, lastMessage: history.at(-1) ?? null, request: false, lastActivityAt: 1 });
@@ -85,6 +86,20 @@ export function createFakeCore(options: { syncResult?: CoreResult<{ topics: numb
     exportChat: async (id, format) => (record('exportChat', id, format), knownChat(id) ? ok({ text: format === 'md' ? '# Bob' : '{"messages":[]}' }) : noChat()),
     status: async () => (record('status'), ok(status)),
     sync: async (o) => (record('sync', ...(o ? [o] : [])), options.syncResult ?? ok({ topics: 2 })),
+    addRelay: async (url) => {
+      record('addRelay', url);
+      if (!/^wss?:\/\/\S+$/.test(url)) return err('INVALID_ARGUMENT', `not a ws:// or wss:// relay URL: ${JSON.stringify(url)}`);
+      if (relays.includes(url)) return err('INVALID_ARGUMENT', `${url} is already one of this account's relays`);
+      relays.push(url);
+      return ok(who());
+    },
+    removeRelay: async (url) => {
+      record('removeRelay', url);
+      if (!relays.includes(url)) return err('INVALID_ARGUMENT', `${JSON.stringify(url)} is not one of this account's relays`);
+      if (relays.length === 1) return err('NOT_ALLOWED', "this is the account's only relay");
+      relays.splice(relays.indexOf(url), 1);
+      return ok(who());
+    },
     on: () => () => {},
   };
   return core;

@@ -106,6 +106,13 @@ export interface CoreApi {
   exportChat(chatId: string, format: 'md' | 'json'): Promise<CoreResult<{ text: string }>>;
 
   status(): Promise<CoreResult<CoreStatus>>;
+  /** Adds a relay to this account: publishes its profile and device list there and follows its inbox and account
+   *  doc there; invite() then lists it. INVALID_ARGUMENT for a bad URL or one already listed, RELAY_UNREACHABLE
+   *  when it cannot be reached. Answers like whoami. */
+  addRelay(url: string): Promise<CoreResult<WhoAmI>>;
+  /** Stops using one of this account's relays for its inbox and account doc (chats keep theirs). NOT_ALLOWED for
+   *  the last relay, INVALID_ARGUMENT for one not listed. Answers like whoami. */
+  removeRelay(url: string): Promise<CoreResult<WhoAmI>>;
   /** Resolves once the outbox is empty, every ack is confirmed (ACKED) and every topic, including ones
    *  learned meanwhile, reported CAUGHT_UP; RELAY_UNREACHABLE (naming the relay) or TIMEOUT otherwise. */
   sync(options?: { timeoutMs?: number }): Promise<CoreResult<{ topics: number }>>;

@@ -96,6 +96,8 @@ function remoteCore(socket: Socket, path: string): RemoteCore {
     exportChat: (chatId, format) => call('exportChat', [chatId, format]) as ReturnType<CoreApi['exportChat']>,
     status: () => call('status', []) as ReturnType<CoreApi['status']>,
     sync: (options) => call('sync', options === undefined ? [] : [options]) as ReturnType<CoreApi['sync']>,
+    addRelay: (url) => call('addRelay', [url]) as ReturnType<CoreApi['addRelay']>,
+    removeRelay: (url) => call('removeRelay', [url]) as ReturnType<CoreApi['removeRelay']>,
     // Events stay in the owning process; the CLI's one-shot commands never subscribe.
     on: () => () => {},
   };

@@ -134,6 +134,10 @@ describe('requests run in the owner', () => {
     expect(await r.exportChat(FAKE_CHAT, 'md')).toEqual({ ok: true, value: { text: '# Bob' } });
     expect(await r.status()).toMatchObject({ ok: true, value: { outbox: 0 } });
     expect(await r.sync({ timeoutMs: 1000 })).toEqual({ ok: true, value: { topics: 2 } });
+    expect(await r.addRelay('ws://127.0.0.1:2')).toMatchObject({ ok: true, value: { relays: ['ws://127.0.0.1:1', 'ws://127.0.0.1:2'] } });
+    expect(await r.addRelay('ws://127.0.0.1:2')).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
+    expect(await r.removeRelay('ws://127.0.0.1:1')).toMatchObject({ ok: true, value: { relays: ['ws://127.0.0.1:2'] } });
+    expect(await r.removeRelay('ws://127.0.0.1:2')).toMatchObject({ ok: false, code: 'NOT_ALLOWED' });
     expect(await r.ping()).toEqual({ ok: true, value: { protocol: 1, pid: process.pid } });
     const called = new Set(core.calls.map((c) => c.method));
     for (const m of Object.keys(CONTROL_METHODS)) expect(called, m).toContain(m);

@@ -25,6 +25,7 @@ import * as messages from './messages.js';
 import { createPolicy } from './policy.js';
 import { LinkApprovals } from './link/approvals.js';
 import { publishRecords, setProfile, whoami } from './profile.js';
+import { addRelay, removeRelay } from './relays.js';
 
 export type CoreOptions = {
   home: Home;
@@ -199,6 +200,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     search: (query, o) => guard('search', () => messages.search(c, query, o)),
     exportChat: (chatId, format) => guard('exportChat', () => messages.exportChat(c, chatId, format)),
     status: () => guard('status', () => ok(engine.status())),
+    addRelay: (url) => guard('addRelay', () => addRelay(c, relays, url)),
+    removeRelay: (url) => guard('removeRelay', () => removeRelay(c, relays, url)),
     sync: (o) =>
       guard('sync', async () => {
         const timeoutMs = o?.timeoutMs ?? 30_000;

@@ -177,6 +177,7 @@ export function createFakeCore(options: { hasAccount?: boolean; now?: () => numb
       const f = failure<WhoAmI>('setProfile');
       if (f) return f;
       me = { ...me, name: p.name ?? me.name, status: p.status ?? me.status };
+      if (p.avatar !== undefined) me.avatar = p.avatar === null ? null : { mime: p.avatar.mime, dataUrl: `data:${p.avatar.mime};base64,${btoa(String.fromCharCode(...p.avatar.bytes))}` };
       return ok({ ...me });
     },
     async addContact(code) {
@@ -302,6 +303,28 @@ export function createFakeCore(options: { hasAccount?: boolean; now?: () => numb
     async sync() {
       record('sync', []);
       return ok({ topics: chats.size });
+    },
+    async addRelay(url) {
+      record('addRelay', [url]);
+      const f = failure<WhoAmI>('addRelay');
+      if (f) return f;
+      if (!/^wss?:\/\/[^\s/]+/.test(url)) return err('INVALID_ARGUMENT', `not a ws:// or wss:// relay URL: ${JSON.stringify(url)}`);
+      if (me.relays.includes(url)) return err('INVALID_ARGUMENT', `${url} is already one of this account's relays`);
+      me = { ...me, relays: [...me.relays, url] };
+      status = { ...status, relays: [...status.relays, { url, connected: true, storeId: `store-${me.relays.length}`, lastError: null }] };
+      emit('status', structuredClone(status));
+      return ok({ ...me, relays: [...me.relays] });
+    },
+    async removeRelay(url) {
+      record('removeRelay', [url]);
+      const f = failure<WhoAmI>('removeRelay');
+      if (f) return f;
+      if (!me.relays.includes(url)) return err('INVALID_ARGUMENT', `${JSON.stringify(url)} is not one of this account's relays`);
+      if (me.relays.length === 1) return err('NOT_ALLOWED', "this is the account's only relay: add another one before removing it");
+      me = { ...me, relays: me.relays.filter((r) => r !== url) };
+      status = { ...status, relays: status.relays.filter((r) => r.url !== url) };
+      emit('status', structuredClone(status));
+      return ok({ ...me, relays: [...me.relays] });
     },
     on(event, listener) {
       const set = listeners.get(event) ?? new Set<Listener>();

@@ -42,6 +42,8 @@ const VALID: Record<(typeof CORE_METHOD_NAMES)[number], unknown[]> = {
   exportChat: [CHAT, 'md'],
   status: [],
   sync: [{ timeoutMs: 1000 }],
+  addRelay: ['ws://127.0.0.1:2'],
+  removeRelay: ['ws://127.0.0.1:1'],
 };
 
 describe('CORE_METHODS', () => {
@@ -88,6 +90,11 @@ describe('CORE_METHODS', () => {
       ['setProfile', [{ avatar: { mime: 'image/png', bytes: new Uint8Array(64 * 1024 + 1) } }]],
       ['exportChat', [CHAT, 'html']],
       ['sync', [{ timeoutMs: -1 }]],
+      ['addRelay', []],
+      ['addRelay', ['']],
+      ['addRelay', [42]],
+      ['addRelay', ['ws://' + 'a'.repeat(600)]],
+      ['removeRelay', ['ws://a', 'ws://b']],
       ['whoami', 'not an array'],
       ['whoami', null],
     ];

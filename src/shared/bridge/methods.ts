@@ -21,6 +21,8 @@ const hexId = z.string().regex(/^(?:[0-9a-f]{2}){1,64}$/, 'a lowercase hex id');
 const text = z.string().max(MAX_MESSAGE_TEXT);
 const bytes = z.instanceof(Uint8Array);
 const limit = z.int().min(1).max(1_000_000);
+// The core checks the URL itself (its refusal names the problem); the bridge only bounds the string.
+const relayUrl = z.string().min(1).max(MAX_RELAY_URL_CHARS);
 
 const profile = z
   .object({
@@ -74,6 +76,8 @@ export const CORE_METHODS: { readonly [K in CoreMethodName]: BridgeMethod<CoreAp
   exportChat: method(z.tuple([hexId, z.enum(['md', 'json'])]), (core: CoreApi, [chatId, format]) => core.exportChat(chatId, format)),
   status: method(none, (core: CoreApi) => core.status()),
   sync: method(z.tuple([z.object({ timeoutMs: z.int().min(1).max(86_400_000).optional() }).strict().optional()]), (core: CoreApi, [o]) => core.sync(defined(o))),
+  addRelay: method(z.tuple([relayUrl]), (core: CoreApi, [url]) => core.addRelay(url)),
+  removeRelay: method(z.tuple([relayUrl]), (core: CoreApi, [url]) => core.removeRelay(url)),
 };
 
 /** Account creation before a core exists; hasAccount's boolean is carried as ok(boolean). */

@@ -25,6 +25,8 @@ export const CORE_METHOD_NAMES = [
   'exportChat',
   'status',
   'sync',
+  'addRelay',
+  'removeRelay',
 ] as const satisfies readonly CoreMethodName[];
 
 export const ONBOARDING_METHOD_NAMES = ['hasAccount', 'createAccount'] as const satisfies readonly OnboardingMethodName[];
