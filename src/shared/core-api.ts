@@ -77,6 +77,8 @@ export type CoreEvents = {
   status: CoreStatus;
   /** Appended for issue 5: progress of a newly linked device's first history backfill from its own devices. */
   backfill: BackfillProgress;
+  /** Appended for issue 5: a chat's proof of convergence changed (a device went in or out of sync, or was first heard). */
+  chatSync: ChatSyncStatus;
 };
 
 export type Unsubscribe = () => void;

@@ -14,7 +14,7 @@ import type { CoreLogger } from '../sync/logger.js';
 import { AccountWatcher } from './account-watcher.js';
 import { acceptRequest, blockRequest, chatList, createChat, unregisterBlocked } from './chats.js';
 import { addContact, contactList, refreshContacts } from './contacts.js';
-import { accountDoc, accountDocTopic, chatViewOf, messageViews, prepareUnread } from './context.js';
+import { accountDoc, accountDocTopic, chatViewOf, liveChat, messageViews, prepareUnread } from './context.js';
 import type { CoreContext } from './context.js';
 import { deviceListChanged, deviceViews, LastSeen } from './devices.js';
 import { Directory } from './directory.js';
@@ -122,6 +122,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       status: queueStatus,
       backfill: (p) => emitter.emit('backfill', p),
       seen: (device, at) => ctx !== null && lastSeen.note(ctx, device, at),
+      chatSync: (s) => emitter.emit('chatSync', s),
+      wantsChatSync: () => emitter.has('chatSync'),
     },
   });
   const directory = new Directory({ db, sodium, pool: engine.pool, log, now, stopped: () => engine.stopped, listChanged: (account, added) => ctx !== null && deviceListChanged(ctx, account, added) });
@@ -220,7 +222,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     backfillProgress: () => guard('backfillProgress', () => ok(engine.backfillProgress())),
     // TODO(session 2026-11-23b): placeholders until their implementations land this session.
     revokeDevice: async () => err('INTERNAL', 'revokeDevice is not implemented yet'),
-    chatSyncStatus: async () => err('INTERNAL', 'chatSyncStatus is not implemented yet'),
+    chatSyncStatus: (chatId) =>
+      guard('chatSyncStatus', () => {
+        const status = liveChat(c, chatId) === null ? null : engine.digests.status(chatId);
+        return status === null ? err('UNKNOWN_CHAT', `no chat ${String(chatId)} on this device`) : ok(status);
+      }),
   };
   return core;
 }

@@ -112,6 +112,11 @@ export class DocRegistry {
     return [...this.#specs.values()];
   }
 
+  /** Whether the doc is in memory already (doc() would not have to read its log). */
+  loaded(id: string): boolean {
+    return this.#handles.has(id);
+  }
+
   /** The loaded doc, for reading. Change it only through local(). */
   doc(id: string): Y.Doc {
     return this.#handle(id).doc;

@@ -6,7 +6,7 @@ import type { UpdateFrame } from '../../shared/frames.js';
 import type { DeviceKey } from '../../shared/ids.js';
 import { toHex } from '../../shared/ids.js';
 import { err, ok } from '../../shared/result.js';
-import type { CoreResult, CoreStatus } from '../../shared/core-api.js';
+import type { ChatSyncStatus, CoreResult, CoreStatus } from '../../shared/core-api.js';
 import type { DeviceIdentity, RelayClientOptions, TopicCapability } from '../relay-client/index.js';
 import { createCursorStore } from '../db/index.js';
 import type { ClientDb } from '../db/index.js';
@@ -14,6 +14,8 @@ import { Backfill } from './backfill.js';
 import type { BackfillProgress } from './backfill.js';
 import { Compactor } from './compactor.js';
 import { Convergence } from './convergence.js';
+import { Digests } from './digests.js';
+import type { DigestTiming } from './digests.js';
 import { DocFrames } from './doc-frames.js';
 import { DocRegistry } from './doc-registry.js';
 import type { Committed, DocSpec } from './doc-registry.js';
@@ -53,6 +55,9 @@ export type EngineEvents = {
   backfill?(progress: BackfillProgress): void;
   /** A device was seen online: it published an update (at: the relay's clock) or sent a direct frame. */
   seen?(device: DeviceKey, at: number): void;
+  /** A chat's proof-of-convergence status changed (only computed while wantsChatSync says someone listens). */
+  chatSync?(status: ChatSyncStatus): void;
+  wantsChatSync?(): boolean;
 };
 
 export type EngineOptions = {
@@ -66,6 +71,7 @@ export type EngineOptions = {
   clientOptions?: Partial<Omit<RelayClientOptions, 'sodium' | 'device' | 'resumeCursor'>>;
   step2BytesPerSecond?: number;
   inboundRetryMs?: number;
+  digestTiming?: Partial<DigestTiming>;
 };
 
 export type DocTopic = DocSpec & { capability: TopicCapability };
@@ -74,6 +80,8 @@ export class SyncEngine {
   readonly registry: DocRegistry;
   readonly pool: RelayPool;
   readonly outbox: OutboxStore;
+  /** Convergence digests of the chats (docs/MULTIDEVICE.md, "Proof of convergence"). */
+  readonly digests: Digests;
   readonly #o: EngineOptions;
   readonly #worker: OutboxWorker;
   readonly #inbound: InboundQueues;
@@ -131,6 +139,7 @@ export class SyncEngine {
           const spec = this.registry.byTopic(hex);
           if (spec !== null && (needsResync || this.#gaps.delete(`${url} ${hex}`))) this.#convergence.request(url, spec);
           if (spec !== null) this.#backfill.caughtUp(spec.id);
+          if (spec !== null) this.digests.caughtUp(spec);
           this.#waiter.notify();
         },
         delivered: (url, f) => {
@@ -157,6 +166,10 @@ export class SyncEngine {
           this.#frames.direct(url, f).catch((e: unknown) => this.#stopped || log.error({ relay: url }, `direct frame failed: ${(e as Error).message}`));
         },
         targetOffline: (url, hex) => this.#convergence.targetOffline(url, hex),
+        ephemeral: (url, f) => {
+          const spec = this.#stopped ? null : this.registry.byTopic(toHex(f.topic));
+          if (spec !== null) this.digests.ephemeral(url, spec, f);
+        },
       },
     });
     this.#worker = new OutboxWorker({ db, outbox: this.outbox, registry: this.registry, pool: this.pool, log, published: (m) => this.#published(m) });
@@ -182,6 +195,21 @@ export class SyncEngine {
         o.events.backfill?.(p);
         this.#waiter.notify();
       },
+    });
+    this.digests = new Digests({
+      sodium,
+      device,
+      registry: this.registry,
+      pool: this.pool,
+      log,
+      now: o.now,
+      devicesOf: (s) => policy.registerDevices(s),
+      ownerOf: (d) => policy.ownerOf(d),
+      isMember: (s, d) => policy.membership(s, d) === 'member',
+      listening: () => o.events.wantsChatSync?.() ?? o.events.chatSync !== undefined,
+      changed: (status) => o.events.chatSync?.(status),
+      seen: (d) => o.events.seen?.(d, o.now()),
+      timing: o.digestTiming,
     });
     this.#frames = new DocFrames({ sodium, policy, log, registry: this.registry, convergence: this.#convergence, backfill: this.#backfill, stopped: () => this.#stopped });
     this.#waiter = new SyncWaiter({ pool: this.pool, outbox: this.outbox, busy: () => this.#inbound.busy(), pending: () => this.#backfill.unsettled() });
@@ -209,6 +237,7 @@ export class SyncEngine {
     this.#worker.stop();
     this.#inbound.stop();
     this.#convergence.stop();
+    this.digests.stop();
     this.#compactor.stop();
     this.#waiter.stop();
     this.#backfill.stop();
@@ -237,6 +266,7 @@ export class SyncEngine {
     for (const url of spec.relays) this.pool.removeTopic(url, spec.topicHex);
     this.#topics.delete(id);
     this.#compactor.forget(id);
+    this.digests.forget(id);
     this.registry.transaction(() => {
       this.outbox.removeDoc(id);
       this.outbox.removeChatDelivery(id);
@@ -278,7 +308,10 @@ export class SyncEngine {
   }
 
   #afterCommit(c: Committed): void {
-    for (const [doc, n] of c.appended) this.#compactor.note(doc, n);
+    for (const [doc, n] of c.appended) {
+      this.#compactor.note(doc, n);
+      this.digests.changed(doc);
+    }
     for (const url of c.outbox) this.#worker.kick(url);
     this.#o.events.committed(c);
     if (c.outbox.size > 0) this.#changed();

@@ -3,7 +3,7 @@
 // waits for: CAUGHT_UP per subscribed topic, and every sent ack confirmed by ACKED.
 import { RelayClient } from '../relay-client/index.js';
 import type { DeviceIdentity, RelayClientOptions } from '../relay-client/index.js';
-import type { DeliveredFrame, DirectInFrame, GapFrame, UpdateFrame } from '../../shared/frames.js';
+import type { DeliveredFrame, DirectInFrame, EphemeralInFrame, GapFrame, UpdateFrame } from '../../shared/frames.js';
 import type { StoreId, TopicId } from '../../shared/ids.js';
 import { toHex } from '../../shared/ids.js';
 import type { Sodium } from '../../shared/crypto/sodium.js';
@@ -38,6 +38,8 @@ export type PoolHandlers = {
   delivered(url: string, frame: DeliveredFrame): void;
   gap(url: string, frame: GapFrame): void;
   direct(url: string, frame: DirectInFrame): void;
+  /** An EPHEMERAL frame on a followed topic (convergence digests). */
+  ephemeral?(url: string, frame: EphemeralInFrame): void;
   targetOffline(url: string, topicHex: string): void;
 };
 
@@ -308,6 +310,7 @@ export class RelayPool {
     client.on('delivered', (f) => h.delivered(e.url, f));
     client.on('gap', (f) => h.gap(e.url, f));
     client.on('direct', (f) => h.direct(e.url, f));
+    client.on('ephemeral', (f) => topicOf(f.topic) !== undefined && h.ephemeral?.(e.url, f));
     client.on('error', (x) => {
       const t = x.topic === null ? undefined : topicOf(x.topic);
       if (x.code === 'TARGET_OFFLINE' && x.topic !== null) return h.targetOffline(e.url, toHex(x.topic));

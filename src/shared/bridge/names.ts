@@ -31,7 +31,7 @@ export const CORE_METHOD_NAMES = [
 
 export const ONBOARDING_METHOD_NAMES = ['hasAccount', 'createAccount'] as const satisfies readonly OnboardingMethodName[];
 
-export const CORE_EVENT_NAMES = ['messages', 'chat', 'chatRemoved', 'contact', 'status', 'backfill'] as const satisfies readonly CoreEventName[];
+export const CORE_EVENT_NAMES = ['messages', 'chat', 'chatRemoved', 'contact', 'status', 'backfill', 'chatSync'] as const satisfies readonly CoreEventName[];
 
 // Compile-time completeness: adding a method or event to CoreApi without listing it here fails the typecheck.
 type Missing<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : Exclude<All, Listed>;

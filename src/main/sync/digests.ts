@@ -1,0 +1,325 @@
+// Proof of convergence (docs/MULTIDEVICE.md): each device announces the digest of each chat doc (state vector +
+// delete set, src/shared/docs/digest.ts) in a sealed EPHEMERAL frame on the chat's topic, keeps the latest digest
+// heard from every member device, and reports per device whether it equals its own. A digest that stays different
+// after a quiet period triggers targeted sync: a step 1 sent DIRECT to that device, with backoff.
+import type { ChatSyncStatus, DeviceSyncView } from '../../shared/core-api.js';
+import type { Sodium } from '../../shared/crypto/sodium.js';
+import { openEnvelope, sealEnvelope } from '../../shared/crypto/envelope.js';
+import { decodeAppMessage, encodeSyncStep1 } from '../../shared/docs/app-message.js';
+import { decodeDigest, docDigest, encodeDigest } from '../../shared/docs/digest.js';
+import type { EphemeralInFrame } from '../../shared/frames.js';
+import type { DeviceKey } from '../../shared/ids.js';
+import { bytesEqual, toHex } from '../../shared/ids.js';
+import type { DocRegistry, DocSpec } from './doc-registry.js';
+import type { CoreLogger } from './logger.js';
+import type { RelayPool } from './relay-pool.js';
+
+export type DigestTiming = {
+  /** A changed doc is announced after this much quiet... */
+  quietMs: number;
+  /** ...but at most this long after its first unannounced change (a chat that never goes quiet). */
+  maxWaitMs: number;
+  /** Least time between two announcements of one chat by this device. */
+  minIntervalMs: number;
+  /** Answers to asking digests are coalesced over this long. */
+  answerDelayMs: number;
+  /** A differing digest that does not ask is answered only if this device last announced longer ago than this. */
+  reannounceMs: number;
+  /** A mismatch must outlast this much quiet on both sides before a step 1 is sent for it. */
+  repairQuietMs: number;
+  /** First wait before asking the same device again; doubles up to repairMaxMs. */
+  repairBackoffMs: number;
+  repairMaxMs: number;
+  /** No step 1 goes to a device whose last digest is older than this (it is probably offline). */
+  peerFreshMs: number;
+  /** chatSyncStatus asks again for unheard devices at most this often. */
+  askAgainMs: number;
+};
+
+export const DIGEST_TIMING: DigestTiming = {
+  quietMs: 500,
+  maxWaitMs: 5000,
+  minIntervalMs: 1000,
+  answerDelayMs: 150,
+  reannounceMs: 10_000,
+  repairQuietMs: 1500,
+  repairBackoffMs: 2000,
+  repairMaxMs: 120_000,
+  peerFreshMs: 300_000,
+  askAgainMs: 10_000,
+};
+
+export type DigestsOptions = {
+  sodium: Sodium;
+  device: { publicKey: DeviceKey; secretKey: Uint8Array };
+  registry: DocRegistry;
+  pool: RelayPool;
+  log: CoreLogger;
+  now(): number;
+  /** Every device of every member of the chat (signed device lists), this one included. */
+  devicesOf(spec: DocSpec): DeviceKey[];
+  ownerOf(deviceHex: string): string | null;
+  /** Whether the device belongs to a member of the chat (only their digests count). */
+  isMember(spec: DocSpec, deviceHex: string): boolean;
+  /** Someone listens for status changes (computing one is skipped otherwise). */
+  listening(): boolean;
+  /** A chat's status changed (a device went in or out of sync, or was heard for the first time). */
+  changed(status: ChatSyncStatus): void;
+  /** A verified digest came from this device. */
+  seen?(device: DeviceKey): void;
+  timing?: Partial<DigestTiming>;
+};
+
+type Peer = { device: DeviceKey; digest: Uint8Array; at: number; url: string };
+type Repair = { timer: ReturnType<typeof setTimeout> | null; notBefore: number; backoffMs: number };
+type Chat = {
+  /** This device's digest, null when the doc changed since it was computed. */
+  mine: Uint8Array | null;
+  mineAt: number;
+  /** Last change of the doc; first change not yet announced (null: none). */
+  changedAt: number;
+  unannouncedSince: number | null;
+  sent: Uint8Array | null;
+  sentAt: number;
+  /** The next announcement asks peers to answer (set when the topic caught up). */
+  ask: boolean;
+  askedAt: number;
+  /** An announcement is owed at this time regardless of changes (an answer), or null. */
+  answerAt: number | null;
+  timer: ReturnType<typeof setTimeout> | null;
+  peers: Map<string, Peer>;
+  repairs: Map<string, Repair>;
+  shown: string;
+};
+
+export class Digests {
+  readonly #o: DigestsOptions;
+  readonly #t: DigestTiming;
+  readonly #chats = new Map<string, Chat>();
+  #stopped = false;
+
+  constructor(options: DigestsOptions) {
+    this.#o = options;
+    this.#t = { ...DIGEST_TIMING, ...options.timing };
+  }
+
+  /** A doc changed (committed): its digest is recomputed and announced after the quiet period. */
+  changed(doc: string): void {
+    const spec = this.#o.registry.spec(doc);
+    if (this.#stopped || spec?.kind !== 'chat') return;
+    const c = this.#chat(doc);
+    const now = this.#o.now();
+    c.mine = null;
+    c.changedAt = now;
+    c.unannouncedSince ??= now;
+    this.#schedule(doc, c);
+  }
+
+  /** The chat's topic caught up on a relay: announce and ask peers for theirs (once the doc is loaded anyway). */
+  caughtUp(spec: DocSpec): void {
+    if (this.#stopped || spec.kind !== 'chat') return;
+    const c = this.#chat(spec.id);
+    c.ask = true;
+    // Loading a large doc only to announce it costs too much at startup: an unloaded doc asks when it changes or is queried.
+    if (this.#o.registry.loaded(spec.id)) this.#answerSoon(spec.id, c);
+  }
+
+  /** An EPHEMERAL frame on a chat's topic: a member device's digest. */
+  ephemeral(url: string, spec: DocSpec, f: EphemeralInFrame): void {
+    const { sodium, log, now } = this.#o;
+    if (this.#stopped || spec.kind !== 'chat') return;
+    const opened = openEnvelope(sodium, f.payload, { expectedTopic: spec.topic, attestedSender: f.sender, keyForEpoch: (e) => (e === 0 ? spec.key : null) });
+    if (!opened.ok) return log.debug({ topic: spec.topicHex, code: opened.code }, `dropping an ephemeral envelope: ${opened.message}`);
+    const hex = toHex(f.sender);
+    if (!this.#o.isMember(spec, hex)) return;
+    const app = decodeAppMessage(opened.value.plaintext);
+    if (!app.ok || app.value.kind !== 'digest') return;
+    const m = decodeDigest(app.value.digest);
+    if (!m.ok) return log.debug({ topic: spec.topicHex, sender: hex }, `ignoring a digest: ${m.message}`);
+    this.#o.seen?.(f.sender);
+    const c = this.#chat(spec.id);
+    c.peers.set(hex, { device: f.sender, digest: m.value.digest, at: now(), url });
+    const same = bytesEqual(m.value.digest, this.#mine(spec.id, c));
+    if (m.value.ask || (!same && now() - c.sentAt > this.#t.reannounceMs)) this.#answerSoon(spec.id, c);
+    if (same) this.#clearRepair(c, hex);
+    else this.#scheduleRepair(spec.id, c, hex, now() + this.#t.repairQuietMs);
+    this.#show(spec.id, c);
+  }
+
+  /** The chat's status now; asks unheard devices again (bounded) since someone wants to know. Null for a doc that is no chat. */
+  status(chatId: string): ChatSyncStatus | null {
+    const spec = this.#o.registry.spec(chatId);
+    if (spec?.kind !== 'chat') return null;
+    const c = this.#chat(chatId);
+    const status = this.#status(spec, c);
+    if (!this.#stopped && status.devices.some((d) => d.inSync === null) && this.#o.now() - c.askedAt >= this.#t.askAgainMs) {
+      c.ask = true;
+      this.#answerSoon(chatId, c);
+    }
+    return status;
+  }
+
+  /** Forgets a chat this device no longer follows. */
+  forget(doc: string): void {
+    const c = this.#chats.get(doc);
+    if (c === undefined) return;
+    this.#clearTimers(c);
+    this.#chats.delete(doc);
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    for (const c of this.#chats.values()) this.#clearTimers(c);
+  }
+
+  // ---- internals
+
+  #chat(doc: string): Chat {
+    let c = this.#chats.get(doc);
+    if (c === undefined) {
+      c = { mine: null, mineAt: 0, changedAt: -Infinity, unannouncedSince: null, sent: null, sentAt: -Infinity, ask: false, askedAt: -Infinity, answerAt: null, timer: null, peers: new Map(), repairs: new Map(), shown: '' };
+      this.#chats.set(doc, c);
+    }
+    return c;
+  }
+
+  #mine(doc: string, c: Chat): Uint8Array {
+    if (c.mine === null) {
+      c.mine = docDigest(this.#o.sodium, this.#o.registry.doc(doc));
+      c.mineAt = this.#o.now();
+    }
+    return c.mine;
+  }
+
+  #answerSoon(doc: string, c: Chat): void {
+    const at = this.#o.now() + this.#t.answerDelayMs;
+    c.answerAt = c.answerAt === null ? at : Math.min(c.answerAt, at);
+    this.#schedule(doc, c);
+  }
+
+  /** (Re)arms the chat's one announcement timer for the earliest owed time, no sooner than minIntervalMs after the last. */
+  #schedule(doc: string, c: Chat): void {
+    const t = this.#t;
+    let due = c.answerAt ?? Infinity;
+    if (c.unannouncedSince !== null) due = Math.min(due, c.changedAt + t.quietMs, c.unannouncedSince + t.maxWaitMs);
+    if (due === Infinity) return;
+    due = Math.max(due, c.sentAt + t.minIntervalMs);
+    if (c.timer !== null) clearTimeout(c.timer);
+    c.timer = setTimeout(() => this.#announce(doc, c), Math.max(0, due - this.#o.now()));
+    c.timer.unref?.();
+  }
+
+  #announce(doc: string, c: Chat): void {
+    c.timer = null;
+    const spec = this.#o.registry.spec(doc);
+    if (this.#stopped || spec === null || this.#chats.get(doc) !== c) return;
+    const digest = this.#mine(doc, c);
+    const owed = c.answerAt !== null || c.ask || c.sent === null || !bytesEqual(digest, c.sent);
+    c.answerAt = null;
+    c.unannouncedSince = null;
+    if (owed && this.#send(spec, { digest, ask: c.ask })) {
+      const now = this.#o.now();
+      c.sent = digest;
+      c.sentAt = now;
+      if (c.ask) c.askedAt = now;
+      c.ask = false;
+    }
+    // Our digest may have moved towards or away from what peers last said.
+    for (const [hex, p] of c.peers) {
+      if (bytesEqual(p.digest, digest)) this.#clearRepair(c, hex);
+      else if (!c.repairs.has(hex)) this.#scheduleRepair(doc, c, hex, this.#o.now() + this.#t.repairQuietMs);
+    }
+    this.#show(doc, c);
+  }
+
+  /** Seals the digest once and sends it as EPHEMERAL on every relay where the topic is ready; false when none was. */
+  #send(spec: DocSpec, m: { digest: Uint8Array; ask: boolean }): boolean {
+    const { sodium, device, pool } = this.#o;
+    let envelope: Uint8Array | null = null;
+    let sent = false;
+    for (const url of spec.relays) {
+      const client = pool.get(url)?.client;
+      if (client === undefined || !pool.isReady(url, spec.topicHex)) continue;
+      envelope ??= sealEnvelope(sodium, { topic: spec.topic, epoch: 0, key: spec.key, senderKey: device.publicKey, senderSecret: device.secretKey, plaintext: encodeDigest(m) });
+      if (client.ephemeral(spec.topic, envelope)) sent = true;
+    }
+    return sent;
+  }
+
+  #scheduleRepair(doc: string, c: Chat, hex: string, at: number): void {
+    let r = c.repairs.get(hex);
+    if (r === undefined) c.repairs.set(hex, (r = { timer: null, notBefore: 0, backoffMs: this.#t.repairBackoffMs }));
+    if (r.timer !== null) clearTimeout(r.timer);
+    r.timer = setTimeout(() => this.#repair(doc, c, hex), Math.max(0, Math.max(at, r.notBefore) - this.#o.now()));
+    r.timer.unref?.();
+  }
+
+  #clearRepair(c: Chat, hex: string): void {
+    const r = c.repairs.get(hex);
+    if (r?.timer != null) clearTimeout(r.timer);
+    c.repairs.delete(hex);
+  }
+
+  /** The mismatch with one device outlasted the quiet period: ask it for what this device lacks (step 1, DIRECT). */
+  #repair(doc: string, c: Chat, hex: string): void {
+    const r = c.repairs.get(hex);
+    if (r === undefined) return;
+    r.timer = null;
+    const spec = this.#o.registry.spec(doc);
+    const p = c.peers.get(hex);
+    const now = this.#o.now();
+    if (this.#stopped || spec === null || this.#chats.get(doc) !== c || p === undefined || now - p.at > this.#t.peerFreshMs || bytesEqual(p.digest, this.#mine(doc, c))) {
+      return this.#clearRepair(c, hex);
+    }
+    const quietUntil = Math.max(p.at, c.changedAt) + this.#t.repairQuietMs;
+    if (quietUntil > now || r.notBefore > now) return this.#scheduleRepair(doc, c, hex, quietUntil);
+    const { sodium, device, pool, registry, log } = this.#o;
+    const url = pool.isReady(p.url, spec.topicHex) ? p.url : spec.relays.find((u) => pool.isReady(u, spec.topicHex));
+    const client = url === undefined ? undefined : pool.get(url)?.client;
+    if (client !== undefined) {
+      const envelope = sealEnvelope(sodium, { topic: spec.topic, epoch: 0, key: spec.key, senderKey: device.publicKey, senderSecret: device.secretKey, plaintext: encodeSyncStep1(registry.doc(doc)) });
+      if (client.direct(spec.topic, p.device, envelope)) log.info({ topic: spec.topicHex, device: hex, backoffMs: r.backoffMs }, 'convergence digests differ: asking that device for what this one lacks');
+    }
+    r.notBefore = now + r.backoffMs;
+    r.backoffMs = Math.min(r.backoffMs * 2, this.#t.repairMaxMs);
+    this.#scheduleRepair(doc, c, hex, r.notBefore);
+  }
+
+  #status(spec: DocSpec, c: Chat): ChatSyncStatus {
+    const mine = this.#mine(spec.id, c);
+    const me = toHex(this.#o.device.publicKey);
+    const seen = new Set<string>();
+    const devices: DeviceSyncView[] = [];
+    for (const d of this.#o.devicesOf(spec)) {
+      const hex = toHex(d);
+      if (seen.has(hex)) continue;
+      seen.add(hex);
+      const account = this.#o.ownerOf(hex) ?? '';
+      if (hex === me) {
+        devices.push({ deviceId: hex, account, inSync: true, current: true, digestAt: c.mineAt });
+        continue;
+      }
+      const p = c.peers.get(hex);
+      devices.push({ deviceId: hex, account, inSync: p === undefined ? null : bytesEqual(p.digest, mine), current: false, digestAt: p?.at ?? null });
+    }
+    return { chatId: spec.id, devices, allInSync: devices.every((d) => d.inSync === true) };
+  }
+
+  /** Emits the chat's status when someone listens and a device's inSync changed since the last emit. */
+  #show(doc: string, c: Chat): void {
+    const spec = this.#o.registry.spec(doc);
+    if (spec === null || this.#stopped || !this.#o.listening()) return;
+    const status = this.#status(spec, c);
+    const shown = status.devices.map((d) => `${d.deviceId}:${String(d.inSync)}`).join(',');
+    if (shown === c.shown) return;
+    c.shown = shown;
+    this.#o.changed(status);
+  }
+
+  #clearTimers(c: Chat): void {
+    if (c.timer !== null) clearTimeout(c.timer);
+    c.timer = null;
+    for (const r of c.repairs.values()) if (r.timer !== null) clearTimeout(r.timer);
+    c.repairs.clear();
+  }
+}
