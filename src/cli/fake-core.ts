@@ -1,6 +1,6 @@
 // TEST ONLY: a small in-memory CoreApi for the CLI layer's unit tests (arguments, output, control socket).
 // It is not a model of the real core; it records calls and answers with fixed, checkable values.
-import type { ChatView, ContactView, CoreResult, CoreStatus, MessageView, WhoAmI } from '../shared/core-api.js';
+import type { ChatView, ContactView, CoreResult, CoreStatus, DeviceView, MessageView, WhoAmI } from '../shared/core-api.js';
 import { err, ok, type Result } from '../shared/result.js';
 import type { Core, CoreBackend } from './backend.js';
 
@@ -9,6 +9,10 @@ export const FAKE_DEVICE = 'd1'.repeat(32);
 export const FAKE_CONTACT = 'b2'.repeat(32);
 export const FAKE_CHAT = 'c3'.repeat(16);
 export const FAKE_INVITE = 'cairn:fakeinvitecode';
+export const FAKE_LINK_CODE = 'cairn-link:fakelinkcode';
+export const FAKE_LINK_ID = 'e4'.repeat(16);
+export const FAKE_NEW_DEVICE = 'd2'.repeat(32);
+export const FAKE_SAS = '482 193';
 
 export type FakeCore = Core & { calls: Array<{ method: string; args: unknown[] }>; started: number; stopped: number };
 
@@ -32,6 +36,7 @@ export function createFakeCore(options: { syncResult?: CoreResult<{ topics: numb
   const calls: FakeCore['calls'] = [];
   let profile = { name: 'Alice', status: '' };
   const relays = ['ws://127.0.0.1:1'];
+  const devices: DeviceView[] = [{ deviceId: FAKE_DEVICE, name: 'Desktop', lastSeen: 1_700_000_000_000, current: true }];
   const who = (): WhoAmI => ({ accountId: FAKE_ACCOUNT, deviceId: FAKE_DEVICE, ...profile, relays: [...relays] });
   const contact: ContactView = { accountId: FAKE_CONTACT, name: 'Bob', status: 'here', relays: ['ws://127.0.0.1:1'], blocked: false };
   const history = Array.from({ length: 120 }, (_, i) => message(i, FAKE_CHAT));
@@ -99,6 +104,33 @@ export function createFakeCore(options: { syncResult?: CoreResult<{ topics: numb
       if (relays.length === 1) return err('NOT_ALLOWED', "this is the account's only relay");
       relays.splice(relays.indexOf(url), 1);
       return ok(who());
+    },
+    devices: async () => (record('devices'), ok(devices.map((d) => ({ ...d })))),
+    approveLink: async (code, o) => {
+      record('approveLink', code, ...(o ? [o] : []));
+      if (code !== FAKE_LINK_CODE) return err('INVALID_ARGUMENT', 'the link code is mistyped');
+      return ok({ linkId: FAKE_LINK_ID, sas: FAKE_SAS, deviceId: FAKE_NEW_DEVICE, name: 'Laptop' });
+    },
+    confirmLink: async (linkId, accept, o) => {
+      record('confirmLink', linkId, accept, ...(o ? [o] : []));
+      if (linkId !== FAKE_LINK_ID) return err('INVALID_ARGUMENT', 'no such link');
+      if (!accept) return err('NOT_ALLOWED', 'the link was declined');
+      if (!devices.some((d) => d.deviceId === FAKE_NEW_DEVICE)) devices.push({ deviceId: FAKE_NEW_DEVICE, name: 'Laptop', lastSeen: 1_700_000_000_500, current: false });
+      return ok({ deviceId: FAKE_NEW_DEVICE, name: 'Laptop' });
+    },
+    backfillProgress: async () => (record('backfillProgress'), ok({ done: 3412, total: 10_000, pendingDocs: 2, complete: false })),
+    revokeDevice: async (deviceId, o) => {
+      record('revokeDevice', deviceId, ...(o ? [o] : []));
+      if (deviceId === FAKE_DEVICE) return err('NOT_ALLOWED', 'this is the current device');
+      const at = devices.findIndex((d) => d.deviceId === deviceId);
+      if (at < 0) return err('INVALID_ARGUMENT', 'not a device of this account');
+      devices.splice(at, 1);
+      return ok({ deviceId });
+    },
+    chatSyncStatus: async (chatId) => {
+      record('chatSyncStatus', chatId);
+      if (!knownChat(chatId)) return noChat();
+      return ok({ chatId, allInSync: true, devices: [{ deviceId: FAKE_DEVICE, account: FAKE_ACCOUNT, inSync: true, current: true, digestAt: 1_700_000_000_000 }] });
     },
     on: () => () => {},
   };

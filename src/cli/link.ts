@@ -1,10 +1,10 @@
 // `cairn link request` (a new home becomes a device of an existing account), `cairn link approve CODE` and
-// `cairn devices` (docs/CLI.md). approve and devices need the core's DevicesApi, which the control socket does
-// not carry yet: through a running owner they say so instead.
+// `cairn devices` (docs/CLI.md). approve and devices run on the session's core: this process's own, or the one
+// of a running `cairn run` / `serve` through its control socket (the approval stays in that process).
 import { mkdirSync } from 'node:fs';
 import { loadIdentity, requestLink } from '../main/core/index.js';
 import { acquireHomeLock, createHome, openHome, readLayout, type Home, type HomeSecret } from '../main/home/index.js';
-import type { CoreApi, DevicesApi, DeviceView } from '../shared/core-api.js';
+import type { DeviceView } from '../shared/core-api.js';
 import type { Sodium } from '../shared/crypto/sodium.js';
 import type { Result } from '../shared/result.js';
 import { failure, type Outcome } from './commands.js';
@@ -63,16 +63,11 @@ export async function runLinkRequest(o: LinkRequestOptions): Promise<Outcome> {
   }
 }
 
-const hasDevicesApi = (core: CoreApi): core is CoreApi & DevicesApi => typeof (core as Partial<DevicesApi>).approveLink === 'function';
-
 export type DeviceCommandDeps = { tty: SecretSources['tty']; printErr(text: string): Promise<void> };
 
 /** `link approve` and `devices`, against a core this process runs. */
 export async function runDeviceCommand(command: Exclude<LinkCommand, { name: 'link request' }>, session: Session, deps: DeviceCommandDeps): Promise<Outcome> {
   const core = session.core;
-  if (session.via === 'socket' || !hasDevicesApi(core)) {
-    return failure('HOME_BUSY', `cairn ${command.name} cannot go through the running owner of this home yet: stop \`cairn run\` (or \`serve\`) and try again`);
-  }
   if (command.name === 'devices') {
     const r = await core.devices();
     if (!r.ok) return failure(r.code, r.message);

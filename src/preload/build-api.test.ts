@@ -22,7 +22,7 @@ describe('window.cairn (buildPreloadApi)', () => {
   it('is one frozen object: the CoreApi methods, onboarding, version, platform and on; nothing else', () => {
     const { api } = harness();
     expect(Object.isFrozen(api)).toBe(true);
-    expect(Object.keys(api).sort()).toEqual([...CORE_METHOD_NAMES, 'createAccount', 'hasAccount', 'on', 'platform', 'version'].sort());
+    expect(Object.keys(api).sort()).toEqual([...CORE_METHOD_NAMES, 'createAccount', 'hasAccount', 'requestLink', 'linkStatus', 'on', 'platform', 'version'].sort());
     expect(JSON.stringify(api)).not.toMatch(/cairn:|ipc/i);
   });
 
@@ -32,10 +32,18 @@ describe('window.cairn (buildPreloadApi)', () => {
     expect(await api.send(chat, 'hi', undefined)).toEqual(ok('send'));
     expect(await api.messages(chat, { limit: 5 })).toEqual(ok('messages'));
     expect(await api.createAccount({ name: 'A', relays: ['ws://x'] })).toEqual(ok('createAccount'));
+    expect(await api.requestLink({ relay: 'ws://x' })).toEqual(ok('requestLink'));
+    expect(await api.linkStatus()).toEqual(ok('linkStatus'));
+    expect(await api.approveLink('cairn-link:x', undefined)).toEqual(ok('approveLink'));
+    expect(await api.revokeDevice('d2'.repeat(32), { timeoutMs: 9 })).toEqual(ok('revokeDevice'));
     expect(invoked).toEqual([
       ['send', [chat, 'hi']],
       ['messages', [chat, { limit: 5 }]],
       ['createAccount', [{ name: 'A', relays: ['ws://x'] }]],
+      ['requestLink', [{ relay: 'ws://x' }]],
+      ['linkStatus', []],
+      ['approveLink', ['cairn-link:x']],
+      ['revokeDevice', ['d2'.repeat(32), { timeoutMs: 9 }]],
     ]);
   });
 

@@ -55,6 +55,8 @@ export function buildPreloadApi(deps: PreloadDeps): PreloadApi {
       return r.value === true;
     },
     createAccount: (opts) => call('createAccount', [opts]) as ReturnType<PreloadApi['createAccount']>,
+    requestLink: (opts) => call('requestLink', [opts]) as ReturnType<PreloadApi['requestLink']>,
+    linkStatus: () => call('linkStatus', []) as ReturnType<PreloadApi['linkStatus']>,
     on<K extends AppEventName>(event: K, listener: (payload: never) => void) {
       if (!knownEvents.has(event)) throw new TypeError(`unknown event ${JSON.stringify(String(event))}`);
       if (typeof listener !== 'function') throw new TypeError('the listener must be a function');

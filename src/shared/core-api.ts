@@ -83,7 +83,7 @@ export type CoreEvents = {
 
 export type Unsubscribe = () => void;
 
-export interface CoreApi {
+export interface CoreApi extends DevicesApi {
   whoami(): Promise<CoreResult<WhoAmI>>;
   /** The invite code of this account (one line). */
   invite(): Promise<CoreResult<{ code: string }>>;
@@ -132,10 +132,28 @@ export interface CoreApi {
 export interface OnboardingApi {
   hasAccount(): Promise<boolean>;
   createAccount(opts: { name: string; relays: string[] }): Promise<CoreResult<WhoAmI>>;
+  /** "Link to an existing device": starts the new device's side of a link on this relay (docs/MULTIDEVICE.md) and
+   *  answers once the link code is there (state 'waiting') or it failed; asking again while one runs answers that
+   *  one. NOT_ALLOWED when this device has an account. Follow it with linkStatus(). */
+  requestLink(opts: { relay: string; name?: string }): Promise<CoreResult<LinkRequestView>>;
+  /** The running (or last) link request; once 'linked', CoreApi serves the linked account. */
+  linkStatus(): Promise<CoreResult<LinkRequestView>>;
 }
 
-// ---- Multi-device (issue 5). Appended: DevicesApi is implemented by the core (createCore) but not yet carried
-// by the bridges (control socket, `cairn serve`, Electron IPC); it joins CoreApi when they learn it.
+/** The new device's side of a link, as onboarding shows it. */
+export type LinkRequestView = {
+  /** idle: none asked; waiting: show the code; comparing: show the SAS, the user confirms on the existing device;
+   *  linked: the account is on this device and its core runs (history then backfills); failed: see error. */
+  state: 'idle' | 'waiting' | 'comparing' | 'linked' | 'failed';
+  code: string | null;
+  sas: string | null;
+  /** When the code stops being accepted, ms since the epoch. */
+  expiresAt: number | null;
+  error: { code: CoreErrorCode; message: string } | null;
+};
+
+// ---- Multi-device (issue 5). DevicesApi is part of CoreApi: every bridge (control socket, `cairn serve`,
+// Electron IPC) carries it.
 
 /** A linked device's first backfill: "Syncing history: done / total". */
 export type BackfillProgress = {

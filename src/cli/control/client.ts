@@ -98,6 +98,12 @@ function remoteCore(socket: Socket, path: string): RemoteCore {
     sync: (options) => call('sync', options === undefined ? [] : [options]) as ReturnType<CoreApi['sync']>,
     addRelay: (url) => call('addRelay', [url]) as ReturnType<CoreApi['addRelay']>,
     removeRelay: (url) => call('removeRelay', [url]) as ReturnType<CoreApi['removeRelay']>,
+    devices: () => call('devices', []) as ReturnType<CoreApi['devices']>,
+    approveLink: (code, options) => call('approveLink', options === undefined ? [code] : [code, options]) as ReturnType<CoreApi['approveLink']>,
+    confirmLink: (linkId, accept, options) => call('confirmLink', options === undefined ? [linkId, accept] : [linkId, accept, options]) as ReturnType<CoreApi['confirmLink']>,
+    backfillProgress: () => call('backfillProgress', []) as ReturnType<CoreApi['backfillProgress']>,
+    revokeDevice: (deviceId, options) => call('revokeDevice', options === undefined ? [deviceId] : [deviceId, options]) as ReturnType<CoreApi['revokeDevice']>,
+    chatSyncStatus: (chatId) => call('chatSyncStatus', [chatId]) as ReturnType<CoreApi['chatSyncStatus']>,
     // Events stay in the owning process; the CLI's one-shot commands never subscribe.
     on: () => () => {},
   };

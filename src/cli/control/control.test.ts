@@ -3,7 +3,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FAKE_ACCOUNT, FAKE_CHAT, FAKE_CONTACT, FAKE_INVITE, createFakeCore, type FakeCore } from '../fake-core.js';
+import { FAKE_ACCOUNT, FAKE_CHAT, FAKE_CONTACT, FAKE_DEVICE, FAKE_INVITE, FAKE_LINK_CODE, FAKE_LINK_ID, FAKE_NEW_DEVICE, FAKE_SAS, createFakeCore, type FakeCore } from '../fake-core.js';
 import { connectControl, type RemoteCore } from './client.js';
 import { CONTROL_METHODS, MAX_REQUEST_BYTES, decodeLine, encodeLine } from './protocol.js';
 import { listenControlSocket, removeStaleSocket, type ControlServer } from './server.js';
@@ -138,6 +138,15 @@ describe('requests run in the owner', () => {
     expect(await r.addRelay('ws://127.0.0.1:2')).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
     expect(await r.removeRelay('ws://127.0.0.1:1')).toMatchObject({ ok: true, value: { relays: ['ws://127.0.0.1:2'] } });
     expect(await r.removeRelay('ws://127.0.0.1:2')).toMatchObject({ ok: false, code: 'NOT_ALLOWED' });
+    expect(await r.devices()).toMatchObject({ ok: true, value: [{ deviceId: FAKE_DEVICE, current: true }] });
+    expect(await r.approveLink(FAKE_LINK_CODE, { timeoutMs: 5000 })).toEqual({ ok: true, value: { linkId: FAKE_LINK_ID, sas: FAKE_SAS, deviceId: FAKE_NEW_DEVICE, name: 'Laptop' } });
+    expect(await r.approveLink('cairn-link:typo')).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
+    expect(await r.confirmLink(FAKE_LINK_ID, true, { timeoutMs: 5000 })).toEqual({ ok: true, value: { deviceId: FAKE_NEW_DEVICE, name: 'Laptop' } });
+    expect(await r.backfillProgress()).toEqual({ ok: true, value: { done: 3412, total: 10_000, pendingDocs: 2, complete: false } });
+    expect(await r.revokeDevice(FAKE_NEW_DEVICE, { timeoutMs: 5000 })).toEqual({ ok: true, value: { deviceId: FAKE_NEW_DEVICE } });
+    expect(await r.revokeDevice(FAKE_DEVICE)).toMatchObject({ ok: false, code: 'NOT_ALLOWED' });
+    expect(await r.chatSyncStatus(FAKE_CHAT)).toMatchObject({ ok: true, value: { chatId: FAKE_CHAT, allInSync: true } });
+    expect(core.calls.find((c) => c.method === 'confirmLink')?.args).toEqual([FAKE_LINK_ID, true, { timeoutMs: 5000 }]);
     expect(await r.ping()).toEqual({ ok: true, value: { protocol: 1, pid: process.pid } });
     const called = new Set(core.calls.map((c) => c.method));
     for (const m of Object.keys(CONTROL_METHODS)) expect(called, m).toContain(m);
@@ -190,6 +199,11 @@ describe('validation', () => {
       ['setProfile', [{ avatar: { mime: 'image/png', bytes: 'AAAA' } }]],
       ['setProfile', [{ avatar: { mime: 'image/png', bytes: { $bytes: 'A'.repeat(65 * 1024 * 4 / 3 + 4) } } }]],
       ['sync', [{ timeoutMs: -1 }]],
+      ['approveLink', ['']],
+      ['confirmLink', [FAKE_CHAT, 'yes']],
+      ['revokeDevice', ['not-hex']],
+      ['chatSyncStatus', []],
+      ['addRelay', [42]],
     ];
     const answers = (await raw(
       bad.map(([method, params], id) => encodeLine({ id, method, params })),

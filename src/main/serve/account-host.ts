@@ -8,6 +8,7 @@ import { err, ok, type Result } from '../../shared/result.js';
 import type { CoreLogger } from '../sync/logger.js';
 import type { Home } from '../home/index.js';
 import { createLateCore } from './late-core.js';
+import { createLinkRequester, type RunLink } from './link-request.js';
 
 /** A core this process runs: CoreApi plus its lifecycle. */
 export type HostedCore = CoreApi & { start(): Promise<unknown> | unknown; stop(): Promise<unknown> | unknown };
@@ -17,6 +18,8 @@ export type CoreFactory = {
   hasAccount(options: { home: Home; sodium: Sodium }): boolean;
   initAccount(options: { home: Home; sodium: Sodium; name: string; relays: string[] }): Promise<Result<{ accountId: string; deviceId: string }, string>>;
   createCore(options: { home: Home; sodium: Sodium; log?: CoreLogger }): Promise<Result<HostedCore, string>>;
+  /** The new device's side of a link into this home (src/main/core/link/request.ts); absent: linking is refused. */
+  requestLink?(options: { home: Home; sodium: Sodium } & Parameters<RunLink>[0]): ReturnType<RunLink>;
 };
 
 export type AccountHost = {
@@ -34,7 +37,9 @@ export type AccountHostOptions = {
   sodium: Sodium;
   factory: CoreFactory;
   log?: CoreLogger;
-  /** Called once the core runs (at open, or after createAccount). */
+  /** How long a link code shown by onboarding stays valid (default 10 min). */
+  linkTimeoutMs?: number;
+  /** Called once the core runs (at open, or after createAccount or a link). */
   onStarted?: (core: HostedCore) => void;
 };
 
@@ -77,11 +82,26 @@ export function createAccountHost(options: AccountHostOptions): AccountHost {
     return ok(c);
   };
 
+  const link = createLinkRequester({
+    run: (o) => (factory.requestLink ? factory.requestLink({ home, sodium, ...o }) : Promise.resolve(err('NOT_ALLOWED', 'linking is not available here'))),
+    linked: async () => (stopped ? err('NOT_ALLOWED', 'this device is shutting down') : startCore()),
+    asCoreCode,
+    ...(options.linkTimeoutMs === undefined ? {} : { timeoutMs: options.linkTimeoutMs }),
+  });
+
   const onboarding: OnboardingApi = {
     hasAccount: async () => core !== null || factory.hasAccount({ home, sodium }),
+    async requestLink(opts) {
+      if (stopped) return err('NOT_ALLOWED', 'this device is shutting down');
+      if (creating) return err('NOT_ALLOWED', 'an account is being created');
+      if (!link.running() && (core !== null || factory.hasAccount({ home, sodium }))) return err('NOT_ALLOWED', 'this device already has an account');
+      return link.request(opts);
+    },
+    linkStatus: async () => ok(link.status()),
     async createAccount({ name, relays }): Promise<CoreResult<WhoAmI>> {
       if (stopped) return err('NOT_ALLOWED', 'this device is shutting down');
       if (creating) return err('NOT_ALLOWED', 'an account is being created already');
+      if (link.running()) return err('NOT_ALLOWED', 'this device is being linked to an existing account');
       if (core !== null || factory.hasAccount({ home, sodium })) return err('NOT_ALLOWED', 'this device already has an account');
       creating = true;
       try {

@@ -180,6 +180,35 @@ describe('cairn serve: the WebSocket bridge', () => {
     expect(cores[0]!.calls.map(([m]) => m)).toEqual(['whoami', 'whoami', 'addContact']);
   });
 
+  it('carries the devices API (link, revoke, backfill, chat sync) and checks its arguments', async () => {
+    const ws = await authed();
+    await call(ws, 1, 'createAccount', [{ name: 'Alice', relays: ['ws://127.0.0.1:1'] }]);
+    const linkId = 'e4'.repeat(16);
+    const device = 'd2'.repeat(32);
+    const good: Array<[string, unknown[]]> = [
+      ['devices', []],
+      ['approveLink', ['cairn-link:abc', { timeoutMs: 5000 }]],
+      ['confirmLink', [linkId, true]],
+      ['backfillProgress', []],
+      ['revokeDevice', [device]],
+      ['chatSyncStatus', ['c3'.repeat(16)]],
+      ['addRelay', ['ws://127.0.0.1:2']],
+    ];
+    for (const [i, [method, params]] of good.entries()) expect(await call(ws, 2 + i, method, params), method).toMatchObject({ result: { ok: true, value: method } });
+    expect(cores[0]!.calls.slice(-good.length)).toEqual(good);
+    const bad: Array<[string, unknown[]]> = [
+      ['approveLink', []],
+      ['confirmLink', [linkId, 'yes']],
+      ['revokeDevice', ['nope']],
+      ['chatSyncStatus', []],
+      ['devices', [1]],
+      ['requestLink', [{ relay: 'ws://x', extra: 1 }]],
+    ];
+    for (const [i, [method, params]] of bad.entries()) expect(await call(ws, 20 + i, method, params), method).toMatchObject({ result: { ok: false, code: 'INVALID_ARGUMENT' } });
+    expect(await call(ws, 30, 'linkStatus', [])).toMatchObject({ result: { ok: true, value: { state: 'idle' } } });
+    expect(await call(ws, 31, 'requestLink', [{ relay: 'ws://127.0.0.1:1' }])).toMatchObject({ result: { ok: false, code: 'NOT_ALLOWED' } });
+  });
+
   it('carries bytes both ways and forwards core events to authenticated sockets only', async () => {
     const ws = await authed();
     await call(ws, 1, 'createAccount', [{ name: 'Alice', relays: ['ws://127.0.0.1:1'] }]);

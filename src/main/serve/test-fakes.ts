@@ -55,12 +55,37 @@ export function eventfulFakeCore(name = 'Alice'): EventfulFakeCore {
   return core;
 }
 
-/** A factory whose homes start without an account unless `withAccount`; initAccount fails for the name "fail". */
-export function fakeFactory(options: { withAccount?: boolean; cores?: EventfulFakeCore[] } = {}): CoreFactory & { inits: Array<{ name: string; relays: string[] }> } {
+/** How a fake link goes: the code at once, the SAS when `sas` resolves, then the account when `handover` resolves
+ *  (or the failure it resolves to). */
+export type FakeLink = { sas: Promise<void>; handover: Promise<{ code: string; message: string } | null> };
+
+/** A factory whose homes start without an account unless `withAccount`; initAccount fails for the name "fail";
+ *  requestLink follows `link` (absent: linking is not offered). */
+export function fakeFactory(options: { withAccount?: boolean; cores?: EventfulFakeCore[]; link?: FakeLink } = {}): CoreFactory & {
+  inits: Array<{ name: string; relays: string[] }>;
+  links: Array<{ relay: string; name?: string; timeoutMs: number }>;
+} {
   let has = options.withAccount ?? false;
   const inits: Array<{ name: string; relays: string[] }> = [];
+  const links: Array<{ relay: string; name?: string; timeoutMs: number }> = [];
+  const link = options.link;
   return {
     inits,
+    links,
+    ...(link === undefined
+      ? {}
+      : {
+          async requestLink({ relay, name, timeoutMs, onCode, onSas }) {
+            links.push({ relay, ...(name === undefined ? {} : { name }), timeoutMs });
+            onCode(`cairn-link:fake${links.length}`);
+            await link.sas;
+            onSas('482 193');
+            const failed = await link.handover;
+            if (failed !== null) return err(failed.code, failed.message);
+            has = true;
+            return ok({ accountId: FAKE_ACCOUNT, deviceId: FAKE_DEVICE });
+          },
+        }),
     hasAccount: () => has,
     async initAccount({ name, relays }) {
       inits.push({ name, relays });

@@ -62,6 +62,14 @@ describe('the WebSocket bridge', () => {
 
     void b.api.send('c3', 'hi', undefined);
     expect(socket.sent.at(-1)).toEqual({ id: 3, method: 'send', params: ['c3', 'hi'] });
+    void b.onboarding.requestLink({ relay: 'ws://r' });
+    expect(socket.sent.at(-1)).toEqual({ id: 4, method: 'requestLink', params: [{ relay: 'ws://r' }] });
+    const status = b.onboarding.linkStatus();
+    expect(socket.sent.at(-1)).toEqual({ id: 5, method: 'linkStatus', params: [] });
+    socket.receive({ id: 5, result: { ok: true, value: { state: 'comparing', code: 'cairn-link:x', sas: '123 456', expiresAt: 1, error: null } } });
+    expect(await status).toMatchObject({ ok: true, value: { state: 'comparing', sas: '123 456' } });
+    void b.api.confirmLink('ab', false, undefined);
+    expect(socket.sent.at(-1)).toEqual({ id: 6, method: 'confirmLink', params: ['ab', false] });
 
     const events: unknown[] = [];
     const off = b.api.on('chatRemoved', (p) => events.push(p));
@@ -133,7 +141,7 @@ describe('the Electron bridge', () => {
     expect(preloadApi({})).toBeNull();
     expect(preloadApi({ cairn: { version: '1', platform: 'linux' } })).toBeNull();
     const calls: string[] = [];
-    const fake = Object.fromEntries([...CORE_METHOD_NAMES, 'createAccount'].map((n) => [n, async () => (calls.push(n), ok(n))])) as unknown as PreloadApi;
+    const fake = Object.fromEntries([...CORE_METHOD_NAMES, 'createAccount', 'requestLink', 'linkStatus'].map((n) => [n, async () => (calls.push(n), ok(n))])) as unknown as PreloadApi;
     const preload = { ...fake, version: '2.0.0', platform: 'darwin', hasAccount: async () => false, on: () => () => calls.push('off') } as PreloadApi;
     const found = preloadApi({ cairn: preload });
     expect(found).toBe(preload);
@@ -141,8 +149,10 @@ describe('the Electron bridge', () => {
     expect(b.info).toEqual({ version: '2.0.0', platform: 'darwin', surface: 'electron' });
     expect(await b.api.invite()).toEqual(ok('invite'));
     expect(await b.onboarding.hasAccount()).toBe(false);
+    expect(await b.onboarding.linkStatus()).toEqual(ok('linkStatus'));
+    expect(await b.api.devices()).toEqual(ok('devices'));
     b.api.on('status', () => {})();
     b.shell.on('openInvite', () => {})();
-    expect(calls).toEqual(['invite', 'off', 'off']);
+    expect(calls).toEqual(['invite', 'linkStatus', 'devices', 'off', 'off']);
   });
 });

@@ -73,6 +73,8 @@ export function connectWebSocketBridge(options: WebSocketBridgeOptions): Promise
       return r.value === true;
     },
     createAccount: (opts) => call('createAccount', [opts]) as ReturnType<OnboardingApi['createAccount']>,
+    requestLink: (opts) => call('requestLink', [opts]) as ReturnType<OnboardingApi['requestLink']>,
+    linkStatus: () => call('linkStatus', []) as ReturnType<OnboardingApi['linkStatus']>,
   };
 
   return new Promise<Bridge>((resolve, reject) => {

@@ -1,6 +1,10 @@
 // TEST ONLY: an in-memory CoreApi + OnboardingApi for the renderer's store tests (and throwaway UI harnesses).
 // It keeps the real core's observable rules (paging order, Result codes, events after changes), not its internals.
 import type {
+  BackfillProgress,
+  ChatSyncStatus,
+  DeviceView,
+  LinkRequestView,
   ChatView,
   ContactView,
   CoreApi,
@@ -36,6 +40,10 @@ export type FakeCore = CoreApi &
     setMessageState(chatId: string, messageId: string, state: 'queued' | 'sent' | 'delivered'): void;
     setStatus(status: CoreStatus): void;
     chatView(chatId: string): ChatView;
+    /** Onboarding's link request moves on: the SAS shows, then the account arrives (hasAccount turns true). */
+    advanceLink(next: { sas: string } | { linked: true } | { failed: { code: string; message: string } }): void;
+    setBackfill(progress: BackfillProgress): void;
+    setChatSync(status: ChatSyncStatus): void;
     /** Makes the next call of `method` answer this failure instead. */
     failNext(method: keyof CoreApi | keyof OnboardingApi, code: Parameters<typeof err>[0] & string, message?: string): void;
   };
@@ -54,6 +62,11 @@ export function createFakeCore(options: { hasAccount?: boolean; now?: () => numb
   let status: CoreStatus = { relays: [{ url: 'ws://127.0.0.1:8787', connected: true, storeId: 'store-1', lastError: null }], outbox: 0, online: true };
   let nextId = 1;
   let clock = 0;
+  let link: LinkRequestView = { state: 'idle', code: null, sas: null, expiresAt: null, error: null };
+  let backfill: BackfillProgress = { done: 0, total: 0, pendingDocs: 0, complete: true };
+  const chatSync = new Map<string, ChatSyncStatus>();
+  const devices: DeviceView[] = [{ deviceId: ME_DEVICE, name: 'This laptop', lastSeen: now(), current: true }];
+  const approvals = new Map<string, { deviceId: string; name: string }>();
 
   const id = (bytes: number) => (nextId++).toString(16).padStart(bytes * 2, '0');
   const record = (method: string, args: unknown[]) => calls.push({ method, args });
@@ -147,6 +160,20 @@ export function createFakeCore(options: { hasAccount?: boolean; now?: () => numb
       emit('status', next);
     },
     chatView,
+    advanceLink(next) {
+      if ('sas' in next) link = { ...link, state: 'comparing', sas: next.sas };
+      else if ('linked' in next) {
+        hasAccount = true;
+        link = { ...link, state: 'linked' };
+      } else link = { ...link, state: 'failed', error: next.failed as LinkRequestView['error'] };
+    },
+    setBackfill(progress) {
+      backfill = progress;
+      emit('backfill', progress);
+    },
+    setChatSync(status) {
+      chatSync.set(status.chatId, status);
+    },
     failNext(method, code, message = `${method} failed`) {
       failures.set(method, { code, message });
     },
@@ -163,6 +190,64 @@ export function createFakeCore(options: { hasAccount?: boolean; now?: () => numb
       hasAccount = true;
       me = { ...me, name: o.name, relays: [...o.relays] };
       return ok({ ...me });
+    },
+    async requestLink(o) {
+      record('requestLink', [o]);
+      const f = failure<LinkRequestView>('requestLink');
+      if (f) return f;
+      if (hasAccount) return err('NOT_ALLOWED', 'this device already has an account');
+      if (link.state !== 'waiting' && link.state !== 'comparing') link = { state: 'waiting', code: `cairn-link:${'q'.repeat(40)}`, sas: null, expiresAt: now() + 600_000, error: null };
+      return ok({ ...link });
+    },
+    async linkStatus() {
+      record('linkStatus', []);
+      return ok({ ...link });
+    },
+    async devices() {
+      record('devices', []);
+      return failure<DeviceView[]>('devices') ?? ok(devices.map((d) => ({ ...d })));
+    },
+    async approveLink(code, o) {
+      record('approveLink', [code, ...(o ? [o] : [])]);
+      const f = failure<{ linkId: string; sas: string; deviceId: string; name: string }>('approveLink');
+      if (f) return f;
+      if (!code.trim().startsWith('cairn-link:')) return err('INVALID_ARGUMENT', 'the link code is mistyped');
+      const linkId = id(16);
+      const device = { deviceId: id(32), name: 'New laptop' };
+      approvals.set(linkId, device);
+      return ok({ linkId, sas: '482 193', ...device });
+    },
+    async confirmLink(linkId, accept, o) {
+      record('confirmLink', [linkId, accept, ...(o ? [o] : [])]);
+      const f = failure<{ deviceId: string; name: string }>('confirmLink');
+      if (f) return f;
+      const device = approvals.get(linkId);
+      approvals.delete(linkId);
+      if (device === undefined) return err('INVALID_ARGUMENT', 'no such link');
+      if (!accept) return err('NOT_ALLOWED', 'the link was declined');
+      devices.push({ ...device, lastSeen: now(), current: false });
+      return ok({ ...device });
+    },
+    async backfillProgress() {
+      record('backfillProgress', []);
+      return ok({ ...backfill });
+    },
+    async revokeDevice(deviceId, o) {
+      record('revokeDevice', [deviceId, ...(o ? [o] : [])]);
+      const f = failure<{ deviceId: string }>('revokeDevice');
+      if (f) return f;
+      const at = devices.findIndex((d) => d.deviceId === deviceId);
+      if (at < 0) return err('INVALID_ARGUMENT', 'not a device of this account');
+      if (devices[at]!.current) return err('NOT_ALLOWED', 'this device cannot revoke itself');
+      devices.splice(at, 1);
+      return ok({ deviceId });
+    },
+    async chatSyncStatus(chatId) {
+      record('chatSyncStatus', [chatId]);
+      const f = failure<ChatSyncStatus>('chatSyncStatus');
+      if (f) return f;
+      if (!chats.has(chatId)) return noChat();
+      return ok(chatSync.get(chatId) ?? { chatId, allInSync: true, devices: [{ deviceId: ME_DEVICE, account: ME, inSync: true, current: true, digestAt: now() }] });
     },
     async whoami() {
       record('whoami', []);

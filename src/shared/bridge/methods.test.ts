@@ -44,6 +44,12 @@ const VALID: Record<(typeof CORE_METHOD_NAMES)[number], unknown[]> = {
   sync: [{ timeoutMs: 1000 }],
   addRelay: ['ws://127.0.0.1:2'],
   removeRelay: ['ws://127.0.0.1:1'],
+  devices: [],
+  approveLink: ['cairn-link:abcdef', { timeoutMs: 5000 }],
+  confirmLink: [MSG, true, { timeoutMs: 5000 }],
+  backfillProgress: [],
+  revokeDevice: [ACCOUNT, { timeoutMs: 5000 }],
+  chatSyncStatus: [CHAT],
 };
 
 describe('CORE_METHODS', () => {
@@ -95,6 +101,20 @@ describe('CORE_METHODS', () => {
       ['addRelay', [42]],
       ['addRelay', ['ws://' + 'a'.repeat(600)]],
       ['removeRelay', ['ws://a', 'ws://b']],
+      ['devices', [1]],
+      ['approveLink', []],
+      ['approveLink', ['   ']],
+      ['approveLink', ['x'.repeat(3000)]],
+      ['approveLink', ['cairn-link:a', { timeoutMs: 0 }]],
+      ['approveLink', ['cairn-link:a', { yes: true }]],
+      ['confirmLink', [MSG]],
+      ['confirmLink', [MSG, 'yes']],
+      ['confirmLink', ['not hex', true]],
+      ['revokeDevice', []],
+      ['revokeDevice', ['ZZ']],
+      ['revokeDevice', [ACCOUNT, { timeoutMs: 'soon' }]],
+      ['chatSyncStatus', [42]],
+      ['backfillProgress', [{}]],
       ['whoami', 'not an array'],
       ['whoami', null],
     ];
@@ -122,6 +142,8 @@ describe('ONBOARDING_METHODS', () => {
       created,
       hasAccount: async () => has,
       createAccount: async (o) => (created.push(o), err('RELAY_UNREACHABLE', 'ws://x')),
+      requestLink: async (o) => (created.push(o), ok({ state: 'waiting', code: 'cairn-link:x', sas: null, expiresAt: 1, error: null })),
+      linkStatus: async () => ok({ state: 'idle', code: null, sas: null, expiresAt: null, error: null }),
     };
   };
 
@@ -133,6 +155,22 @@ describe('ONBOARDING_METHODS', () => {
     expect(create.ok && (await create.value(o))).toEqual(err('RELAY_UNREACHABLE', 'ws://x'));
     expect(o.created).toEqual([{ name: 'Alice', relays: ['ws://127.0.0.1:1'] }]);
     expect([...ONBOARDING_METHOD_NAMES].sort()).toEqual(Object.keys(ONBOARDING_METHODS).sort());
+  });
+
+  it('carries requestLink (name optional, trimmed) and linkStatus', async () => {
+    const o = onboarding(false);
+    const request = validateCall(ONBOARDING_METHODS, 'requestLink', [{ relay: 'ws://127.0.0.1:1', name: ' Laptop ' }]);
+    expect(request.ok && (await request.value(o))).toMatchObject({ ok: true, value: { state: 'waiting', code: 'cairn-link:x' } });
+    const bare = validateCall(ONBOARDING_METHODS, 'requestLink', [{ relay: 'ws://127.0.0.1:1' }]);
+    expect(bare.ok && (await bare.value(o))).toMatchObject({ ok: true });
+    expect(o.created).toEqual([{ relay: 'ws://127.0.0.1:1', name: 'Laptop' }, { relay: 'ws://127.0.0.1:1' }]);
+    const status = validateCall(ONBOARDING_METHODS, 'linkStatus', []);
+    expect(status.ok && (await status.value(o))).toMatchObject({ ok: true, value: { state: 'idle' } });
+    for (const params of [[], [{}], [{ relay: '' }], [{ relay: 'ws://a', name: '' }], [{ relay: 'ws://a', admin: 1 }], [{ relay: 'ws://a' }, 2]]) {
+      const v = validateCall(ONBOARDING_METHODS, 'requestLink', params);
+      expect(!v.ok && v.code, JSON.stringify(params)).toBe('INVALID_ARGUMENT');
+    }
+    expect(validateCall(ONBOARDING_METHODS, 'linkStatus', [1])).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
   });
 
   it('refuses an empty name, no relays, too many relays and extra keys', () => {
@@ -156,7 +194,12 @@ describe('dispatchCall', () => {
   it('routes onboarding and core methods, and refuses non-string methods and non-array params', async () => {
     const { dispatchCall } = await import('./dispatch.js');
     const { core, calls } = recordingCore();
-    const onboarding: OnboardingApi = { hasAccount: async () => true, createAccount: async () => err('NOT_ALLOWED', 'exists') };
+    const onboarding: OnboardingApi = {
+      hasAccount: async () => true,
+      createAccount: async () => err('NOT_ALLOWED', 'exists'),
+      requestLink: async () => err('NOT_ALLOWED', 'exists'),
+      linkStatus: async () => ok({ state: 'idle', code: null, sas: null, expiresAt: null, error: null }),
+    };
     expect(await dispatchCall({ core, onboarding }, 'hasAccount', [])).toEqual(ok(true));
     expect(await dispatchCall({ core, onboarding }, 'createAccount', [{ name: 'A', relays: ['ws://x'] }])).toEqual(err('NOT_ALLOWED', 'exists'));
     expect(await dispatchCall({ core, onboarding }, 'chats', [])).toEqual(ok('chats'));

@@ -21,6 +21,9 @@ const hexId = z.string().regex(/^(?:[0-9a-f]{2}){1,64}$/, 'a lowercase hex id');
 const text = z.string().max(MAX_MESSAGE_TEXT);
 const bytes = z.instanceof(Uint8Array);
 const limit = z.int().min(1).max(1_000_000);
+const timeoutOption = z.object({ timeoutMs: z.int().min(1).max(86_400_000).optional() }).strict().optional();
+/** A link code is "cairn-link:" and base32 of at most ~600 bytes (a 512-character relay URL inside). */
+const MAX_LINK_CODE_CHARS = 2048;
 // The core checks the URL itself (its refusal names the problem); the bridge only bounds the string.
 const relayUrl = z.string().min(1).max(MAX_RELAY_URL_CHARS);
 
@@ -78,6 +81,18 @@ export const CORE_METHODS: { readonly [K in CoreMethodName]: BridgeMethod<CoreAp
   sync: method(z.tuple([z.object({ timeoutMs: z.int().min(1).max(86_400_000).optional() }).strict().optional()]), (core: CoreApi, [o]) => core.sync(defined(o))),
   addRelay: method(z.tuple([relayUrl]), (core: CoreApi, [url]) => core.addRelay(url)),
   removeRelay: method(z.tuple([relayUrl]), (core: CoreApi, [url]) => core.removeRelay(url)),
+  devices: method(none, (core: CoreApi) => core.devices()),
+  approveLink: method(z.tuple([z.string().trim().min(1).max(MAX_LINK_CODE_CHARS), timeoutOption]), (core: CoreApi, [code, o]) =>
+    o?.timeoutMs === undefined ? core.approveLink(code) : core.approveLink(code, { timeoutMs: o.timeoutMs }),
+  ),
+  confirmLink: method(z.tuple([hexId, z.boolean(), timeoutOption]), (core: CoreApi, [linkId, accept, o]) =>
+    o?.timeoutMs === undefined ? core.confirmLink(linkId, accept) : core.confirmLink(linkId, accept, { timeoutMs: o.timeoutMs }),
+  ),
+  backfillProgress: method(none, (core: CoreApi) => core.backfillProgress()),
+  revokeDevice: method(z.tuple([hexId, timeoutOption]), (core: CoreApi, [deviceId, o]) =>
+    o?.timeoutMs === undefined ? core.revokeDevice(deviceId) : core.revokeDevice(deviceId, { timeoutMs: o.timeoutMs }),
+  ),
+  chatSyncStatus: method(z.tuple([hexId]), (core: CoreApi, [chatId]) => core.chatSyncStatus(chatId)),
 };
 
 /** Account creation before a core exists; hasAccount's boolean is carried as ok(boolean). */
@@ -94,6 +109,11 @@ export const ONBOARDING_METHODS: { readonly [K in OnboardingMethodName]: BridgeM
     ]),
     (o: OnboardingApi, [opts]) => o.createAccount(opts),
   ),
+  requestLink: method(
+    z.tuple([z.object({ relay: relayUrl, name: z.string().trim().min(1).max(256).optional() }).strict()]),
+    (o: OnboardingApi, [opts]) => o.requestLink(defined(opts)),
+  ),
+  linkStatus: method(none, (o: OnboardingApi) => o.linkStatus()),
 };
 
 export type MethodTable<T> = { readonly [name: string]: BridgeMethod<T> };

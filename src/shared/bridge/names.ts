@@ -27,9 +27,15 @@ export const CORE_METHOD_NAMES = [
   'sync',
   'addRelay',
   'removeRelay',
+  'devices',
+  'approveLink',
+  'confirmLink',
+  'backfillProgress',
+  'revokeDevice',
+  'chatSyncStatus',
 ] as const satisfies readonly CoreMethodName[];
 
-export const ONBOARDING_METHOD_NAMES = ['hasAccount', 'createAccount'] as const satisfies readonly OnboardingMethodName[];
+export const ONBOARDING_METHOD_NAMES = ['hasAccount', 'createAccount', 'requestLink', 'linkStatus'] as const satisfies readonly OnboardingMethodName[];
 
 export const CORE_EVENT_NAMES = ['messages', 'chat', 'chatRemoved', 'contact', 'status', 'backfill', 'chatSync'] as const satisfies readonly CoreEventName[];
 

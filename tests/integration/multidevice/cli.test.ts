@@ -109,8 +109,12 @@ describe('cairn link and devices', () => {
         [approval.deviceId, true],
       ]);
       expect(seen[1]!.name).toBe('laptop');
-      // Through the running owner, the device commands say they cannot run there yet.
-      expect((await cairn(homeA, ['devices', '--json'], A)).code).toBe(5);
+      // Through the running owner's control socket, the device commands work too.
+      const viaOwner = jsonOf<{ deviceId: string; current: boolean }[]>(await cairn(homeA, ['devices', '--json'], A));
+      expect(viaOwner.map((d) => [d.deviceId, d.current])).toEqual([
+        [alice.deviceId, true],
+        [approval.deviceId, false],
+      ]);
     } finally {
       await owner.stop();
     }
