@@ -27,7 +27,7 @@ export type Command =
   | { name: 'search'; query: string; json: boolean; chatId: string | undefined; limit: number | undefined }
   | { name: 'export'; chatId: string; format: 'md' | 'json' }
   | { name: 'profile set'; displayName: string | undefined; status: string | undefined; avatar: string | null | undefined }
-  | { name: 'status'; json: boolean }
+  | { name: 'status'; json: boolean; /** status CHAT_ID: the chat's proof of convergence instead. */ chatId?: string; timeoutMs?: number }
   | { name: 'run' }
   | { name: 'serve'; host: string; port: number }
   | LinkCommand;
@@ -37,6 +37,8 @@ export type Invocation = { globals: Globals; command: Command };
 export const DEFAULT_MESSAGES_LIMIT = 50;
 export const MAX_LIMIT = 1_000_000;
 export const DEFAULT_SYNC_TIMEOUT_S = 30;
+/** How long `status CHAT_ID` waits for devices not heard from yet. */
+export const DEFAULT_STATUS_TIMEOUT_S = 5;
 /** `cairn serve` binds here unless told otherwise: loopback only. */
 export const DEFAULT_SERVE_HOST = '127.0.0.1';
 export const DEFAULT_SERVE_PORT = 8370;
@@ -156,7 +158,9 @@ function parseCommand(topic: HelpTopic, args: string[]): Result<ParsedCommand, '
   if (!parsed.ok) return parsed;
   const { values, positionals } = parsed.value;
   if (values.help === true) return ok({ command: { name: 'help', topic }, keyFile: undefined });
-  if (positionals.length !== spec.positionals.length) {
+  // A positional written [LIKE_THIS] is optional.
+  const required = spec.positionals.filter((p) => !p.startsWith('[')).length;
+  if (positionals.length < required || positionals.length > spec.positionals.length) {
     const want = spec.positionals.length === 0 ? 'no arguments' : spec.positionals.join(' ');
     return usage(`${topic} takes ${want}${positionals.length > spec.positionals.length ? `; unexpected ${JSON.stringify(positionals[spec.positionals.length])}` : ''}`);
   }
@@ -292,7 +296,16 @@ const SPECS: Record<HelpTopic, Spec> = {
       return ok({ name: 'profile set', displayName, status: str(v.status), avatar });
     },
   },
-  status: { options: JSON_FLAG, positionals: [], build: (v) => ok({ name: 'status', json: flag(v.json) }) },
+  status: {
+    options: { ...JSON_FLAG, timeout: { type: 'string' } },
+    positionals: ['[CHAT_ID]'],
+    build(v, p) {
+      if (p[0] === undefined) return str(v.timeout) === undefined ? ok({ name: 'status', json: flag(v.json) }) : usage('status: --timeout goes with a CHAT_ID');
+      const t = parseSeconds(str(v.timeout) ?? String(DEFAULT_STATUS_TIMEOUT_S));
+      if (!t.ok) return t;
+      return chatIdArg(p[0], (chatId) => ({ name: 'status', json: flag(v.json), chatId, timeoutMs: t.value }));
+    },
+  },
   run: { options: {}, positionals: [], build: () => ok({ name: 'run' }) },
   serve: {
     options: { port: { type: 'string' }, host: { type: 'string' } },

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { CoreApi, CoreResult } from '../shared/core-api.js';
 import { MAX_AVATAR_BYTES } from '../shared/limits.js';
-import type { Command } from './args.js';
+import { DEFAULT_STATUS_TIMEOUT_S, type Command } from './args.js';
+import { chatStatus } from './chat-status.js';
 import { EXIT, exitCodeFor, type ExitCode } from './exit-codes.js';
 import * as f from './format.js';
 
@@ -17,6 +18,8 @@ export type CommandDeps = {
   readFile?: (path: string) => Uint8Array;
   /** Progress lines for stderr (e.g. "Syncing history: 3,412 / 10,000" while a linked device backfills). */
   progress?: (line: string) => void;
+  /** The core runs in this process for the command (not a running owner's, through its socket). */
+  direct?: boolean;
 };
 
 const success = (stdout: string): Outcome => ({ stdout, exit: EXIT.OK, error: null });
@@ -110,11 +113,14 @@ export async function executeCommand(command: CoreCommand, core: CoreApi, deps: 
       return run(core.setProfile(profile), (w) => f.jsonLine(f.whoamiJson(w)));
     }
     case 'status':
+      if (command.chatId !== undefined) {
+        return chatStatus(core, { chatId: command.chatId, json: command.json, timeoutMs: command.timeoutMs ?? DEFAULT_STATUS_TIMEOUT_S * 1000, direct: deps.direct === true });
+      }
       return run(core.status(), (s) => (command.json ? f.jsonLine(s) : f.statusText(s)));
   }
 }
 
 /** Commands that need the relays: a core opened for them (not through a running owner) is started first. */
 export function needsNetwork(command: CoreCommand): boolean {
-  return command.name === 'contact add' || command.name === 'chat new' || command.name === 'chat accept' || command.name === 'chat block' || command.name === 'sync' || command.name === 'profile set';
+  return command.name === 'contact add' || command.name === 'chat new' || command.name === 'chat accept' || command.name === 'chat block' || command.name === 'sync' || command.name === 'profile set' || (command.name === 'status' && command.chatId !== undefined);
 }

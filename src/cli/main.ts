@@ -115,7 +115,7 @@ async function runCommand(command: Command, dir: string, deps: RunDeps, secretSo
       if (!session.ok) return failure(session.code, session.message);
       try {
         if (command.name === 'link approve' || command.name === 'devices') return await runDeviceCommand(command, session.value, { tty: deps.tty, printErr: (t) => write(deps.stderr, t) });
-        return await executeCommand(command, session.value.core, { progress: (line) => void write(deps.stderr, `${line}\n`) });
+        return await executeCommand(command, session.value.core, { progress: (line) => void write(deps.stderr, `${line}\n`), direct: session.value.via === 'direct' });
       } finally {
         await session.value.close();
       }

@@ -63,7 +63,14 @@ const COMMAND_HELP: Record<HelpTopic, { usage: string; text: string }> = {
     usage: 'profile set [--name NAME] [--status TEXT] [--avatar FILE | --no-avatar]',
     text: 'Changes the signed profile (avatar: a .png, .jpg or .webp file). Prints the `whoami --json` document.',
   },
-  status: { usage: 'status [--json]', text: 'Shows relay connections and the outbox size: {"relays":[{"url","connected","storeId","lastError"}],"outbox","online"}.' },
+  status: {
+    usage: 'status [--json] | status CHAT_ID [--json] [--timeout SECONDS]',
+    text:
+      'Without CHAT_ID: relay connections and the outbox size: {"relays":[{"url","connected","storeId","lastError"}],"outbox","online"}.\n' +
+      'With CHAT_ID: whether every device of every member holds the same chat state, from their signed digests:\n' +
+      '{"chatId","allInSync","devices":[{"deviceId","account","inSync","current","digestAt"}]}; inSync is null for a device\n' +
+      'not heard from within the timeout (default 5). Exits 1 for an unknown chat.',
+  },
   run: {
     usage: 'run',
     text: 'Stays online as an always-on device, logging to stderr; exits 0 on SIGTERM or SIGINT.\nWhile it runs, other cairn commands on this home go through it (socket <home>/cairn.sock).',
