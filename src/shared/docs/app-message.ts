@@ -1,7 +1,7 @@
 // The plaintext inside a sealed envelope (docs/client-design.md): varUint kind, then the body.
 //   0 SYNC    a y-protocols sync message (step 1, step 2 or update) for the topic's doc
 //   1 INVITE  (inbox only) an invitation into a chat, laid out in invite-payload.ts
-//   2 DIGEST  (ephemeral) a convergence digest, opaque here (issue 5)
+//   2 DIGEST  (ephemeral) a convergence digest, opaque here (its body: digest.ts)
 // Every encoder here returns a whole app message, ready to seal; every decoder takes one.
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
