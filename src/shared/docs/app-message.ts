@@ -15,7 +15,7 @@ import { MIN_SPLIT_BYTES, splitUpdate } from './split-update.js';
 
 export type { InvitePayload } from './invite-payload.js';
 
-export const AppMessageKind = { Sync: 0, Invite: 1, Digest: 2 } as const;
+export const AppMessageKind = { Sync: 0, Invite: 1, Digest: 2, KeyEpoch: 4 } as const;
 export type AppMessageKind = (typeof AppMessageKind)[keyof typeof AppMessageKind];
 
 /** Default size bound of one step-2 chunk: far below MAX_FRAME_BYTES once sealed and framed. */
@@ -27,7 +27,8 @@ export type SyncKind = 'step1' | 'step2' | 'update';
 export type AppMessage =
   | { kind: 'sync'; sync: SyncKind; /** The y-protocols sync message (type and payload). */ body: Uint8Array; /** Its state vector or update. */ payload: Uint8Array }
   | { kind: 'invite'; invite: InvitePayload }
-  | { kind: 'digest'; digest: Uint8Array };
+  | { kind: 'digest'; digest: Uint8Array }
+  | { kind: 'keyEpoch'; /** The KEY_EPOCH body, decoded by key-epoch.ts. */ body: Uint8Array };
 export type AppMessageErrorCode = 'MALFORMED' | 'UNKNOWN_KIND' | 'UNSUPPORTED';
 export type SyncErrorCode = AppMessageErrorCode | 'NOT_SYNC' | 'APPLY_FAILED';
 export type AppliedSync = { kind: SyncKind; /** For step 1: the step-2 answer in chunks (app messages); otherwise empty. */ replies: Uint8Array[] };
@@ -126,6 +127,8 @@ export function decodeAppMessage(bytes: Uint8Array): Result<AppMessage, AppMessa
     }
     case AppMessageKind.Digest:
       return ok({ kind: 'digest', digest: body });
+    case AppMessageKind.KeyEpoch:
+      return ok({ kind: 'keyEpoch', body });
     default:
       return err('UNKNOWN_KIND', `unknown app message kind ${kind}`);
   }
