@@ -70,7 +70,8 @@ export type DigestsOptions = {
   timing?: Partial<DigestTiming>;
 };
 
-type Peer = { device: DeviceKey; digest: Uint8Array; at: number; url: string };
+/** at: when the last digest came; since: when this device's digest took its current value (a repeat keeps it). */
+type Peer = { device: DeviceKey; digest: Uint8Array; at: number; since: number; url: string };
 type Repair = { timer: ReturnType<typeof setTimeout> | null; notBefore: number; backoffMs: number };
 type Chat = {
   /** This device's digest, null when the doc changed since it was computed. */
@@ -87,6 +88,7 @@ type Chat = {
   /** An announcement is owed at this time regardless of changes (an answer), or null. */
   answerAt: number | null;
   timer: ReturnType<typeof setTimeout> | null;
+  timerAt: number;
   peers: Map<string, Peer>;
   repairs: Map<string, Repair>;
   shown: string;
@@ -138,11 +140,13 @@ export class Digests {
     if (!m.ok) return log.debug({ topic: spec.topicHex, sender: hex }, `ignoring a digest: ${m.message}`);
     this.#o.seen?.(f.sender);
     const c = this.#chat(spec.id);
-    c.peers.set(hex, { device: f.sender, digest: m.value.digest, at: now(), url });
+    const before = c.peers.get(hex);
+    const since = before !== undefined && bytesEqual(before.digest, m.value.digest) ? before.since : now();
+    c.peers.set(hex, { device: f.sender, digest: m.value.digest, at: now(), since, url });
     const same = bytesEqual(m.value.digest, this.#mine(spec.id, c));
     if (m.value.ask || (!same && now() - c.sentAt > this.#t.reannounceMs)) this.#answerSoon(spec.id, c);
     if (same) this.#clearRepair(c, hex);
-    else this.#scheduleRepair(spec.id, c, hex, now() + this.#t.repairQuietMs);
+    else if (!c.repairs.has(hex)) this.#scheduleRepair(spec.id, c, hex, Math.max(since, c.changedAt) + this.#t.repairQuietMs);
     this.#show(spec.id, c);
   }
 
@@ -177,7 +181,7 @@ export class Digests {
   #chat(doc: string): Chat {
     let c = this.#chats.get(doc);
     if (c === undefined) {
-      c = { mine: null, mineAt: 0, changedAt: -Infinity, unannouncedSince: null, sent: null, sentAt: -Infinity, ask: false, askedAt: -Infinity, answerAt: null, timer: null, peers: new Map(), repairs: new Map(), shown: '' };
+      c = { mine: null, mineAt: 0, changedAt: -Infinity, unannouncedSince: null, sent: null, sentAt: -Infinity, ask: false, askedAt: -Infinity, answerAt: null, timer: null, timerAt: Infinity, peers: new Map(), repairs: new Map(), shown: '' };
       this.#chats.set(doc, c);
     }
     return c;
@@ -197,20 +201,36 @@ export class Digests {
     this.#schedule(doc, c);
   }
 
-  /** (Re)arms the chat's one announcement timer for the earliest owed time, no sooner than minIntervalMs after the last. */
-  #schedule(doc: string, c: Chat): void {
+  /** When the chat's next announcement is owed: the earliest of an answer and the end of a quiet period (or the
+   *  longest wait), no sooner than minIntervalMs after the last one; Infinity when none is owed. */
+  #due(c: Chat): number {
     const t = this.#t;
     let due = c.answerAt ?? Infinity;
     if (c.unannouncedSince !== null) due = Math.min(due, c.changedAt + t.quietMs, c.unannouncedSince + t.maxWaitMs);
-    if (due === Infinity) return;
-    due = Math.max(due, c.sentAt + t.minIntervalMs);
+    return due === Infinity ? due : Math.max(due, c.sentAt + t.minIntervalMs);
+  }
+
+  /** Arms the chat's one timer for its due time; a timer already set earlier stays (it re-checks when it fires),
+   *  so a burst of changes costs no timer churn. */
+  #schedule(doc: string, c: Chat): void {
+    const due = this.#due(c);
+    if (due === Infinity || (c.timer !== null && c.timerAt <= due)) return;
     if (c.timer !== null) clearTimeout(c.timer);
-    c.timer = setTimeout(() => this.#announce(doc, c), Math.max(0, due - this.#o.now()));
+    c.timerAt = due;
+    c.timer = setTimeout(() => this.#fire(doc, c), Math.max(0, due - this.#o.now()));
     c.timer.unref?.();
   }
 
-  #announce(doc: string, c: Chat): void {
+  #fire(doc: string, c: Chat): void {
+    const armedFor = c.timerAt;
     c.timer = null;
+    c.timerAt = Infinity;
+    // Changes since the timer was armed moved the due time later: wait for it (compared with the armed time, not the clock).
+    if (this.#due(c) > armedFor) return this.#schedule(doc, c);
+    this.#announce(doc, c);
+  }
+
+  #announce(doc: string, c: Chat): void {
     const spec = this.#o.registry.spec(doc);
     if (this.#stopped || spec === null || this.#chats.get(doc) !== c) return;
     const digest = this.#mine(doc, c);
@@ -271,7 +291,7 @@ export class Digests {
     if (this.#stopped || spec === null || this.#chats.get(doc) !== c || p === undefined || now - p.at > this.#t.peerFreshMs || bytesEqual(p.digest, this.#mine(doc, c))) {
       return this.#clearRepair(c, hex);
     }
-    const quietUntil = Math.max(p.at, c.changedAt) + this.#t.repairQuietMs;
+    const quietUntil = Math.max(p.since, c.changedAt) + this.#t.repairQuietMs;
     if (quietUntil > now || r.notBefore > now) return this.#scheduleRepair(doc, c, hex, quietUntil);
     const { sodium, device, pool, registry, log } = this.#o;
     const url = pool.isReady(p.url, spec.topicHex) ? p.url : spec.relays.find((u) => pool.isReady(u, spec.topicHex));
