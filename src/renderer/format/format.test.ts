@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { composerAction } from './composer.js';
 import { AVATAR_COLOURS, colourSlot, highlightParts, initialsOf } from './people.js';
-import { dayKey, dayLabel, daysAgo, listTimeLabel } from './time.js';
+import { agoLabel, dayKey, dayLabel, daysAgo, listTimeLabel } from './time.js';
 
 const at = (y: number, m: number, d: number, h = 12) => new Date(y, m - 1, d, h).getTime();
 
@@ -19,6 +19,15 @@ describe('time labels', () => {
     expect(listTimeLabel(at(2026, 3, 11), now, 'en-GB')).toBe('Yesterday');
     expect(listTimeLabel(at(2026, 3, 10), now, 'en-GB')).toBe('Tue');
     expect(listTimeLabel(at(2026, 2, 1), now, 'en-GB')).toBe('1 Feb');
+  });
+
+  it('says how long ago a device was seen', () => {
+    expect(agoLabel(now - 20_000, now, 'en-GB')).toBe('just now');
+    expect(agoLabel(now - 60_000, now, 'en-GB')).toBe('1 minute ago');
+    expect(agoLabel(now - 45 * 60_000, now, 'en-GB')).toBe('45 minutes ago');
+    expect(agoLabel(now - 2 * 3_600_000, now, 'en-GB')).toBe('2 hours ago');
+    expect(agoLabel(at(2026, 3, 11, 20), now, 'en-GB')).toBe('yesterday at 20:00');
+    expect(agoLabel(at(2026, 3, 9), now, 'en-GB')).toBe('Monday');
   });
 
   it('separates calendar days, not 24-hour spans', () => {

@@ -43,3 +43,14 @@ export function listTimeLabel(ms: number, now: number, locale?: string): string 
   const sameYear = d.getFullYear() === new Date(now).getFullYear();
   return d.toLocaleDateString(locale, { day: 'numeric', month: 'short', ...(sameYear ? {} : { year: 'numeric' }) });
 }
+
+/** "Last seen" wording: just now, minutes or hours ago, then the day. */
+export function agoLabel(ms: number, now: number, locale?: string): string {
+  const minutes = Math.floor((now - ms) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} ${minutes === 1 ? 'minute' : 'minutes'} ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 12 && daysAgo(ms, now) === 0) return `${hours} ${hours === 1 ? 'hour' : 'hours'} ago`;
+  const day = dayLabel(ms, now, locale);
+  return day === 'Today' || day === 'Yesterday' ? `${day.toLowerCase()} at ${timeLabel(ms, locale)}` : day;
+}

@@ -4,6 +4,7 @@ import { useChatsStore } from './chats.js';
 import { useContactsStore } from './contacts.js';
 import { useHistoryStore } from './history.js';
 import { useStatusStore } from './status.js';
+import { useSyncStore } from './sync.js';
 
 /** Subscribes the active Pinia's stores to every CoreApi event; the returned function unsubscribes all. */
 export function subscribeLive(api: CoreApi): Unsubscribe {
@@ -11,6 +12,7 @@ export function subscribeLive(api: CoreApi): Unsubscribe {
   const history = useHistoryStore();
   const contacts = useContactsStore();
   const status = useStatusStore();
+  const sync = useSyncStore();
   const offs = [
     api.on('messages', ({ chatId, messages }) => history.apply(chatId, messages)),
     api.on('chat', (chat) => chats.upsert(chat)),
@@ -20,6 +22,8 @@ export function subscribeLive(api: CoreApi): Unsubscribe {
     }),
     api.on('contact', (contact) => contacts.upsert(contact)),
     api.on('status', (next) => status.apply(next)),
+    api.on('backfill', (p) => sync.applyBackfill(p)),
+    api.on('chatSync', (s) => sync.applyChat(s)),
   ];
   return () => {
     for (const off of offs) off();

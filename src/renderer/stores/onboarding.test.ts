@@ -42,3 +42,53 @@ describe('onboarding store', () => {
     expect(relayProblem('')).toMatch(/Enter a relay/);
   });
 });
+
+describe('onboarding: link to an existing device', () => {
+  it('asks for a code with the relay and an optional device name, then follows the SAS to linked', async () => {
+    const core = withFakeCore({ hasAccount: false });
+    const onboarding = useOnboardingStore();
+    onboarding.go('link');
+    onboarding.relay = ' ws://127.0.0.1:8787 ';
+    expect(await onboarding.requestLink()).toBe(true);
+    expect(core.calls.find((c) => c.method === 'requestLink')?.args).toEqual([{ relay: 'ws://127.0.0.1:8787' }]);
+    expect(onboarding.link).toMatchObject({ state: 'waiting', code: expect.stringMatching(/^cairn-link:/), sas: null });
+    expect(await onboarding.refreshLink()).toBe(false);
+    core.advanceLink({ sas: '482 193' });
+    expect(await onboarding.refreshLink()).toBe(false);
+    expect(onboarding.link).toMatchObject({ state: 'comparing', sas: '482 193' });
+    core.advanceLink({ linked: true });
+    expect(await onboarding.refreshLink()).toBe(true);
+    expect(await core.hasAccount()).toBe(true);
+  });
+
+  it('passes a trimmed device name, and checks the relay first', async () => {
+    const core = withFakeCore({ hasAccount: false });
+    const onboarding = useOnboardingStore();
+    onboarding.relay = 'https://nope';
+    expect(await onboarding.requestLink()).toBe(false);
+    expect(onboarding.error?.text).toMatch(/ws:\/\/host:port/);
+    onboarding.relay = 'ws://127.0.0.1:8787';
+    onboarding.deviceName = 'x'.repeat(65);
+    expect(await onboarding.requestLink()).toBe(false);
+    expect(onboarding.error?.text).toMatch(/at most 64/);
+    onboarding.deviceName = '  Work laptop ';
+    expect(await onboarding.requestLink()).toBe(true);
+    expect(core.calls.filter((c) => c.method === 'requestLink').map((c) => c.args)).toEqual([[{ relay: 'ws://127.0.0.1:8787', name: 'Work laptop' }]]);
+  });
+
+  it('shows why a link failed, and a refused request', async () => {
+    const core = withFakeCore({ hasAccount: false });
+    const onboarding = useOnboardingStore();
+    core.failNext('requestLink', 'RELAY_UNREACHABLE', 'cannot reach ws://127.0.0.1:8787');
+    expect(await onboarding.requestLink()).toBe(false);
+    expect(onboarding.error?.text).toMatch(/relay could not be reached/);
+    expect(await onboarding.requestLink()).toBe(true);
+    core.advanceLink({ failed: { code: 'NOT_ALLOWED', message: 'the link was declined on the existing device' } });
+    expect(await onboarding.refreshLink()).toBe(false);
+    expect(onboarding.link?.state).toBe('failed');
+    expect(onboarding.error?.text).toMatch(/declined on the existing device/);
+    onboarding.resetLink();
+    expect(onboarding.link).toBeNull();
+    expect(onboarding.error).toBeNull();
+  });
+});

@@ -1,7 +1,8 @@
-// First run on a device: create an account (name and relay), or learn that linking comes with multi-device.
+// First run on a device: create an account (name and relay), or link this device to an existing account (the
+// link code to show, then the SAS, polled from the host with refreshLink until the account arrived).
 import { defineStore } from 'pinia';
 import { shallowRef } from 'vue';
-import type { WhoAmI } from '../../shared/core-api.js';
+import type { LinkRequestView, WhoAmI } from '../../shared/core-api.js';
 import { isRelayUrl } from '../../shared/invite.js';
 import { coreAccess } from './core.js';
 import { profileProblem } from './profile.js';
@@ -24,9 +25,59 @@ export const useOnboardingStore = defineStore('onboarding', () => {
   const relay = shallowRef(DEFAULT_RELAY);
   const creating = shallowRef(false);
   const error = shallowRef<UserError | null>(null);
+  const deviceName = shallowRef('');
+  /** The link request as the host last reported it; null before one was asked for. */
+  const link = shallowRef<LinkRequestView | null>(null);
+  const linking = shallowRef(false);
 
   function go(next: OnboardingStep): void {
     step.value = next;
+    error.value = null;
+  }
+
+  /** Asks the host for a link code; false with `error` set when the relay or the name is refused. */
+  async function requestLink(): Promise<boolean> {
+    const problem = relayProblem(relay.value) ?? ([...deviceName.value.trim()].length > 64 ? 'A device name can be at most 64 characters.' : null);
+    if (problem !== null) {
+      error.value = { code: 'INVALID_ARGUMENT', text: problem };
+      return false;
+    }
+    linking.value = true;
+    error.value = null;
+    try {
+      const name = deviceName.value.trim();
+      const r = await onboarding().requestLink({ relay: relay.value.trim(), ...(name === '' ? {} : { name }) });
+      if (!r.ok) {
+        error.value = userError(r);
+        return false;
+      }
+      link.value = r.value;
+      return true;
+    } catch (cause) {
+      error.value = unexpectedError(cause);
+      return false;
+    } finally {
+      linking.value = false;
+    }
+  }
+
+  /** One poll of the running link: true once this device holds the account (then enter the app). */
+  async function refreshLink(): Promise<boolean> {
+    try {
+      const r = await onboarding().linkStatus();
+      if (!r.ok) return false;
+      link.value = r.value;
+      if (r.value.state === 'failed' && r.value.error !== null) error.value = userError({ ok: false, code: r.value.error.code, message: r.value.error.message });
+      return r.value.state === 'linked';
+    } catch {
+      // The bridge reports a lost connection itself; the next poll tries again.
+      return false;
+    }
+  }
+
+  /** Back to the form after a failed or abandoned attempt (a running request keeps its code on the host). */
+  function resetLink(): void {
+    link.value = null;
     error.value = null;
   }
 
@@ -54,5 +105,5 @@ export const useOnboardingStore = defineStore('onboarding', () => {
     }
   }
 
-  return { step, name, relay, creating, error, go, create };
+  return { step, name, relay, creating, error, deviceName, link, linking, go, create, requestLink, refreshLink, resetLink };
 });

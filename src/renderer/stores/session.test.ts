@@ -38,7 +38,7 @@ describe('session store', () => {
     expect(useContactsStore().sorted).toHaveLength(1);
     expect(useContactsStore().inviteCode).toMatch(/^cairn:/);
     expect(useStatusStore().status?.online).toBe(true);
-    expect(core.listenerCount()).toBe(5);
+    expect(core.listenerCount()).toBe(7);
   });
 
   it('onboards a device without an account, then enters the app', async () => {

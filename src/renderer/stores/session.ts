@@ -9,6 +9,7 @@ import { provideCore } from './core.js';
 import { subscribeLive } from './live.js';
 import { useProfileStore } from './profile.js';
 import { useStatusStore } from './status.js';
+import { useSyncStore } from './sync.js';
 import { useUiStore } from './ui.js';
 
 export type SessionPhase = 'starting' | 'no-bridge' | 'onboarding' | 'loading' | 'ready' | 'failed' | 'disconnected';
@@ -24,6 +25,7 @@ export const useSessionStore = defineStore('session', () => {
   const chats = useChatsStore();
   const contacts = useContactsStore();
   const status = useStatusStore();
+  const sync = useSyncStore();
   const ui = useUiStore();
 
   function fail(next: 'no-bridge' | 'failed', cause: unknown): void {
@@ -66,7 +68,7 @@ export const useSessionStore = defineStore('session', () => {
     phase.value = 'loading';
     try {
       subscriptions.push(subscribeLive(b.api));
-      const [who] = await Promise.all([profile.load(), chats.load(), contacts.load(), status.load(), contacts.loadInvite()]);
+      const [who] = await Promise.all([profile.load(), chats.load(), contacts.load(), status.load(), contacts.loadInvite(), sync.loadBackfill()]);
       if (!who) return fail('failed', new Error(profile.error?.text ?? 'The core did not say who this account is.'));
       phase.value = 'ready';
     } catch (cause) {
