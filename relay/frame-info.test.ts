@@ -10,6 +10,7 @@ describe('peekHeader', () => {
   it('reads reqId and topic from the bytes of frames that carry them', () => {
     expect(peekHeader(encodeFrame({ type: FrameType.Publish, reqId: 300_000, topic, payload: new Uint8Array(10) }))).toEqual({ reqId: 300_000, topic });
     expect(peekHeader(encodeFrame({ type: FrameType.Ack, topic, seq: 5 }))).toEqual({ reqId: 0, topic });
+    expect(peekHeader(encodeFrame({ type: FrameType.CloseTopic, reqId: 4, topic }))).toEqual({ reqId: 4, topic });
     expect(peekHeader(encodeFrame({ type: FrameType.GetRecord, reqId: 9, kind: RecordKind.Profile, account: new Uint8Array(32) as AccountId }))).toEqual({ reqId: 9, topic: null });
   });
 

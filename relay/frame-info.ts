@@ -26,8 +26,9 @@ const REQ_ID_FIRST = new Set<number>([
   FrameType.Unregister,
   FrameType.PutRecord,
   FrameType.GetRecord,
+  FrameType.CloseTopic,
 ]);
-const TOPIC_AFTER_REQ_ID = new Set<number>([FrameType.Subscribe, FrameType.Unsubscribe, FrameType.Publish, FrameType.Register, FrameType.Unregister]);
+const TOPIC_AFTER_REQ_ID = new Set<number>([FrameType.Subscribe, FrameType.Unsubscribe, FrameType.Publish, FrameType.Register, FrameType.Unregister, FrameType.CloseTopic]);
 const TOPIC_FIRST = new Set<number>([FrameType.Ack, FrameType.Ephemeral, FrameType.Direct]);
 
 /** Best effort: reqId 0 and topic null whenever the bytes do not clearly hold them. The topic is a

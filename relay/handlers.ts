@@ -6,6 +6,7 @@ import { FrameType, TopicFlags } from '../src/shared/frames.js';
 import type {
   AckFrame,
   ClientFrame,
+  CloseTopicFrame,
   DirectFrame,
   EphemeralFrame,
   GetRecordFrame,
@@ -84,6 +85,8 @@ function dispatch(conn: Connection, frame: ClientFrame): void {
       return track(conn, frame.reqId, null, putRecord(conn, frame));
     case FrameType.GetRecord:
       return track(conn, frame.reqId, null, getRecord(conn, frame));
+    case FrameType.CloseTopic:
+      return track(conn, frame.reqId, frame.topic, closeTopic(conn, frame));
     case FrameType.OpenTopic:
     case FrameType.Auth:
       return; // handled before dispatch
@@ -118,7 +121,7 @@ async function openTopic(conn: Connection, f: OpenTopicFrame, id: TopicId, key: 
   if (tooManyTopics(conn, key)) return conn.error(f.reqId, 'TOO_MANY_TOPICS', id, limit);
   const topic = await hub.get(id, key, { capability: f.capability.slice() as typeof f.capability, flags: f.flags });
   if (conn.closed || topic === null) return;
-  if (topic.flags !== f.flags) return conn.error(f.reqId, 'FLAGS_MISMATCH', id, `the topic was created with flags ${topic.flags}`);
+  if ((topic.flags & ~TopicFlags.Closed) !== f.flags) return conn.error(f.reqId, 'FLAGS_MISMATCH', id, `the topic was created with flags ${topic.flags & ~TopicFlags.Closed}`);
   if (tooManyTopics(conn, key)) return conn.error(f.reqId, 'TOO_MANY_TOPICS', id, limit);
   conn.link(topic).capable = true;
   conn.sendFrame({ type: FrameType.Ok, reqId: f.reqId, topic: topic.id });
@@ -136,6 +139,7 @@ function unsubscribe(conn: Connection, f: UnsubscribeFrame): void {
 function publish(conn: Connection, f: PublishFrame): void {
   const key = bytesKey(f.topic);
   const link = conn.links?.get(key);
+  if (link?.capable && link.topic.closed) return refuseClosed(conn, f.reqId, link.topic.id);
   if (link?.capable) conn.core.batcher.publish(link, f.reqId, f.payload, false);
   else if (conn.core.hub.topics.has(key)) track(conn, f.reqId, f.topic, publishWithoutCapability(conn, f, key));
   // Loading the topic takes a store read: later frames on it wait, so publishes keep their order.
@@ -148,6 +152,7 @@ async function publishWithoutCapability(conn: Connection, f: PublishFrame, key: 
   const topic = hub.topics.get(key) ?? (await hub.get(f.topic, key, null));
   if (conn.closed) return;
   if (topic === null) return conn.error(f.reqId, 'UNKNOWN_TOPIC', f.topic, 'no such topic');
+  if (topic.closed) return refuseClosed(conn, f.reqId, topic.id);
   const link = conn.links?.get(key);
   if (link?.capable) return batcher.publish(link, f.reqId, f.payload, false);
   if (topic.inbox === null) return conn.error(f.reqId, 'NO_CAPABILITY', f.topic, 'prove the topic capability with OPEN_TOPIC on this connection first');
@@ -170,6 +175,7 @@ async function register(conn: Connection, f: RegisterFrame): Promise<void> {
   if (link === null) return;
   const { store, batcher } = conn.core;
   const topic = link.topic;
+  if (topic.closed) return refuseClosed(conn, f.reqId, topic.id);
   const devices = copyDevices(f.devices);
   // Inside the batcher loop, so no append slips between reading the oldest seq and registering.
   const added = await batcher.exclusive(async () => {
@@ -209,6 +215,21 @@ function direct(conn: Connection, f: DirectFrame): void {
     return conn.error(0, 'TARGET_OFFLINE', link.topic.id, 'the target device is not online on this topic');
   }
   target.sendFrame({ type: FrameType.DirectIn, topic: link.topic.id, sender: conn.device!, payload: f.payload });
+}
+
+function refuseClosed(conn: Connection, reqId: number, topic: TopicId): void {
+  conn.error(reqId, 'TOPIC_CLOSED', topic, 'the topic was closed (its chat moved to a new key epoch): it takes no new updates or devices');
+}
+
+/** Marks the topic closed at once (later publishes are refused), then durably, after the appends already queued. */
+async function closeTopic(conn: Connection, f: CloseTopicFrame): Promise<void> {
+  const link = capableLink(conn, f.topic, f.reqId);
+  if (link === null) return;
+  const { store, batcher } = conn.core;
+  const topic = link.topic;
+  topic.closed = true;
+  await batcher.exclusive(() => store.closeTopic(topic.id));
+  if (!conn.closed) conn.sendFrame({ type: FrameType.Ok, reqId: f.reqId, topic: topic.id });
 }
 
 async function putRecord(conn: Connection, f: PutRecordFrame): Promise<void> {

@@ -79,6 +79,8 @@ export class TopicState {
   links = 0;
   lastUsed: number;
   readonly inbox: InboxState | null;
+  /** CLOSE_TOPIC was accepted: PUBLISH and REGISTER get TOPIC_CLOSED. */
+  closed: boolean;
 
   constructor(meta: TopicMeta, key: string, registered: number, settings: RelaySettings, now: number) {
     this.id = meta.topic;
@@ -90,6 +92,7 @@ export class TopicState {
     this.registered = registered;
     this.lastUsed = now;
     this.inbox = (meta.flags & TopicFlags.OpenPublish) !== 0 ? new InboxState(settings.inboxPublishesPerMinute) : null;
+    this.closed = (meta.flags & TopicFlags.Closed) !== 0;
   }
 
   get openPublish(): boolean {

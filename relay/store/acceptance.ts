@@ -59,6 +59,20 @@ function coreSuite(ctx: AcceptanceContext): void {
     expect((await s.stats()).topics).toBe(1);
   });
 
+  it('closes topics idempotently: the Closed flag is set and kept (also across reopen), the backlog stays', async () => {
+    let s = ctx.store();
+    expect(await s.closeTopic(topicId(1))).toBe(false);
+    await s.createTopic(topicId(1), capability(1), 1);
+    await s.append([{ topic: topicId(1), sender: device(1), payload: new Uint8Array([1]), createdAt: 1 }]);
+    expect(await s.closeTopic(topicId(1))).toBe(true);
+    expect(await s.closeTopic(topicId(1))).toBe(true);
+    expect(await s.getTopic(topicId(1))).toMatchObject({ flags: 0x81, headSeq: 1, storedUpdates: 1 });
+    expect((await s.createTopic(topicId(1), capability(1), 1)).flags).toBe(0x81);
+    if (!ctx.reopen) return;
+    s = await ctx.reopen();
+    expect(await s.getTopic(topicId(1))).toMatchObject({ flags: 0x81, storedUpdates: 1 });
+  });
+
   it('assigns contiguous seqs per topic from 1, in input order, across topics in one batch', async () => {
     const s = ctx.store();
     const [a, b] = [await setupTopic(s, 1), await setupTopic(s, 2)];

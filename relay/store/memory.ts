@@ -2,7 +2,7 @@
 // Deletion is incremental (see deletion.ts): an ack that leaves the two lowest cursors where they
 // were costs O(1) per topic, and a moving floor only visits the seqs that became deletable.
 import { toHex, type AccountId, type CapabilityKey, type DeviceKey, type StoreId, type TopicId } from '../../src/shared/ids.js';
-import type { RecordKind } from '../../src/shared/frames.js';
+import { TopicFlags, type RecordKind } from '../../src/shared/frames.js';
 import { EMPTY_FRONTIER, gapRanges, lowestTwo, planDeletion, type DeletionFrontier } from './deletion.js';
 import { SeqList } from './seq-list.js';
 import type {
@@ -115,6 +115,12 @@ export function createMemoryStore(): RelayStore {
         topics.set(key, t);
       }
       return { ...t.meta };
+    },
+
+    async closeTopic(topic: TopicId) {
+      const t = topics.get(toHex(topic));
+      if (t) t.meta.flags |= TopicFlags.Closed;
+      return t !== undefined;
     },
 
     async append(batch: AppendInput[]) {

@@ -12,6 +12,7 @@ export function prepareStatements(db: Database.Database) {
     storeId: db.prepare<[], Uint8Array>('SELECT store_id FROM meta WHERE id = 1').pluck(),
     topic: db.prepare<[Uint8Array], TopicRow>('SELECT * FROM topics WHERE topic = ?'),
     insertTopic: db.prepare<[Uint8Array, Uint8Array, number]>('INSERT INTO topics (topic, capability, flags) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+    closeTopic: db.prepare<[number, Uint8Array]>('UPDATE topics SET flags = flags | ? WHERE topic = ?'),
     head: db.prepare<[Uint8Array], number>('SELECT head_seq FROM topics WHERE topic = ?').pluck(),
     appended: db.prepare<[number, number, number, Uint8Array]>(
       'UPDATE topics SET head_seq = ?, stored_updates = stored_updates + ?, stored_bytes = stored_bytes + ? WHERE topic = ?',

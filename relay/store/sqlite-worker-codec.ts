@@ -70,6 +70,7 @@ export const STORE_METHODS = [
   'storeId',
   'getTopic',
   'createTopic',
+  'closeTopic',
   'append',
   'readAfter',
   'oldestSeq',

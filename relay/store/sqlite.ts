@@ -17,7 +17,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { toHex, type AccountId, type DeviceKey, type StoreId, type TopicId } from '../../src/shared/ids.js';
-import type { RecordKind } from '../../src/shared/frames.js';
+import { TopicFlags, type RecordKind } from '../../src/shared/frames.js';
 import { EMPTY_FRONTIER, gapRanges, planDeletion, type DeletionFrontier } from './deletion.js';
 import { migrate } from './sqlite-migrations.js';
 import { prepareStatements, toMeta, toRegistration, view, type Removed } from './sqlite-statements.js';
@@ -164,6 +164,10 @@ function sqliteStore(db: Database.Database): RelayStore {
     async createTopic(topic, capability, flags) {
       q.insertTopic.run(topic, capability, flags);
       return toMeta(q.topic.get(topic)!);
+    },
+
+    async closeTopic(topic) {
+      return q.closeTopic.run(TopicFlags.Closed, topic).changes > 0;
     },
 
     async append(batch) {

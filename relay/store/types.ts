@@ -74,6 +74,9 @@ export interface RelayStore {
   getTopic(topic: TopicId): Promise<TopicMeta | null>;
   /** Creates the topic if absent; returns the existing one untouched if present. */
   createTopic(topic: TopicId, capability: CapabilityKey, flags: number): Promise<TopicMeta>;
+  /** Sets TopicFlags.Closed on the topic (idempotent, durable); false when the topic does not exist. The topic
+   *  keeps its row (so its id cannot be created again) and its stored updates until they are acked or expire. */
+  closeTopic(topic: TopicId): Promise<boolean>;
 
   /** Appends in one durable commit (group commit); returns the seq of each input, in order.
    *  Topics must exist. Within a topic, seqs follow input order. */

@@ -34,6 +34,7 @@ const clientFrames: ClientFrame[] = [
   { type: FrameType.Direct, topic, target: other, payload },
   { type: FrameType.PutRecord, reqId: 4, record: payload },
   { type: FrameType.GetRecord, reqId: 5, kind: RecordKind.DeviceList, account },
+  { type: FrameType.CloseTopic, reqId: 9, topic },
 ];
 
 const relayFrames: RelayFrame[] = [

@@ -79,6 +79,7 @@ export function encodeFrame(frame: Frame): Uint8Array {
       uint(e, frame.cursor, 'cursor');
       break;
     case FrameType.Unsubscribe:
+    case FrameType.CloseTopic:
       uint(e, frame.reqId, 'reqId');
       fixed(e, frame.topic, TOPIC_ID_BYTES, 'topic');
       break;
@@ -263,6 +264,7 @@ function readClient(type: number, d: Decoder): ClientFrame {
     case FrameType.Subscribe:
       return { type, reqId: readUint(d), topic: readFixed(d, TOPIC_ID_BYTES), cursor: readUint(d) };
     case FrameType.Unsubscribe:
+    case FrameType.CloseTopic:
       return { type, reqId: readUint(d), topic: readFixed(d, TOPIC_ID_BYTES) };
     case FrameType.Publish:
       return { type, reqId: readUint(d), topic: readFixed(d, TOPIC_ID_BYTES), payload: decoding.readVarUint8Array(d) };

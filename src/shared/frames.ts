@@ -18,6 +18,7 @@ export const FrameType = {
   Direct: 0x0a,
   PutRecord: 0x0b,
   GetRecord: 0x0c,
+  CloseTopic: 0x0d,
 
   Challenge: 0x40,
   AuthOk: 0x41,
@@ -39,6 +40,8 @@ export const FrameType = {
 export const TopicFlags = {
   /** Inbox: any authenticated device may publish (rate-limited, quota share); reading needs the capability. */
   OpenPublish: 0x01,
+  /** Set by CLOSE_TOPIC, never by OPEN_TOPIC: no publish or register is taken any more; the backlog drains. */
+  Closed: 0x80,
 } as const;
 
 /** Account record kinds, each signed by the account key and versioned. */
@@ -65,6 +68,7 @@ export const RelayErrorCode = {
   FLAGS_MISMATCH: 16,
   INTERNAL: 17,
   NOT_REGISTERED: 18,
+  TOPIC_CLOSED: 19,
 } as const;
 export type RelayErrorName = keyof typeof RelayErrorCode;
 
@@ -92,6 +96,8 @@ export type DirectFrame = { type: typeof FrameType.Direct; topic: TopicId; targe
 /** record = an encoded signed account record (see records.ts). */
 export type PutRecordFrame = { type: typeof FrameType.PutRecord; reqId: number; record: Uint8Array };
 export type GetRecordFrame = { type: typeof FrameType.GetRecord; reqId: number; kind: RecordKind; account: AccountId };
+/** Capability holders only: the topic takes no PUBLISH or REGISTER any more (TOPIC_CLOSED); subscribers still drain it. */
+export type CloseTopicFrame = { type: typeof FrameType.CloseTopic; reqId: number; topic: TopicId };
 
 // ---- relay → client ----
 
@@ -129,7 +135,8 @@ export type ClientFrame =
   | EphemeralFrame
   | DirectFrame
   | PutRecordFrame
-  | GetRecordFrame;
+  | GetRecordFrame
+  | CloseTopicFrame;
 
 export type RelayFrame =
   | ChallengeFrame

@@ -348,3 +348,8 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     waiter?.(r);
   }
 }
+  /** Closes a topic this connection proved (CLOSE_TOPIC): the relay then refuses publishes there with TOPIC_CLOSED. */
+  closeTopic(topic: TopicId): Promise<Result<void, RequestErrorCode>> {
+    return this.#request((reqId) => ({ type: FrameType.CloseTopic, reqId, topic }), expectOk);
+  }
+
