@@ -10,11 +10,13 @@ import { decodeDigest, docDigest, encodeDigest } from '../../shared/docs/digest.
 import type { EphemeralInFrame } from '../../shared/frames.js';
 import type { DeviceKey } from '../../shared/ids.js';
 import { bytesEqual, toHex } from '../../shared/ids.js';
+import { DigestRepairs } from './digest-repairs.js';
+import type { RepairTiming } from './digest-repairs.js';
 import type { DocRegistry, DocSpec } from './doc-registry.js';
 import type { CoreLogger } from './logger.js';
 import type { RelayPool } from './relay-pool.js';
 
-export type DigestTiming = {
+export type DigestTiming = RepairTiming & {
   /** A changed doc is announced after this much quiet... */
   quietMs: number;
   /** ...but at most this long after its first unannounced change (a chat that never goes quiet). */
@@ -25,11 +27,6 @@ export type DigestTiming = {
   answerDelayMs: number;
   /** A differing digest that does not ask is answered only if this device last announced longer ago than this. */
   reannounceMs: number;
-  /** A mismatch must outlast this much quiet on both sides before a step 1 is sent for it. */
-  repairQuietMs: number;
-  /** First wait before asking the same device again; doubles up to repairMaxMs. */
-  repairBackoffMs: number;
-  repairMaxMs: number;
   /** No step 1 goes to a device whose last digest is older than this (it is probably offline). */
   peerFreshMs: number;
   /** chatSyncStatus asks again for unheard devices at most this often. */
@@ -72,7 +69,6 @@ export type DigestsOptions = {
 
 /** at: when the last digest came; since: when this device's digest took its current value (a repeat keeps it). */
 type Peer = { device: DeviceKey; digest: Uint8Array; at: number; since: number; url: string };
-type Repair = { timer: ReturnType<typeof setTimeout> | null; notBefore: number; backoffMs: number };
 type Chat = {
   /** This device's digest, null when the doc changed since it was computed. */
   mine: Uint8Array | null;
@@ -90,7 +86,6 @@ type Chat = {
   timer: ReturnType<typeof setTimeout> | null;
   timerAt: number;
   peers: Map<string, Peer>;
-  repairs: Map<string, Repair>;
   shown: string;
 };
 
@@ -98,11 +93,13 @@ export class Digests {
   readonly #o: DigestsOptions;
   readonly #t: DigestTiming;
   readonly #chats = new Map<string, Chat>();
+  readonly #repairs: DigestRepairs;
   #stopped = false;
 
   constructor(options: DigestsOptions) {
     this.#o = options;
     this.#t = { ...DIGEST_TIMING, ...options.timing };
+    this.#repairs = new DigestRepairs(this.#t, { now: options.now, mismatchSince: (doc, hex) => this.#mismatchSince(doc, hex), ask: (doc, hex, backoffMs) => this.#askPeer(doc, hex, backoffMs) });
   }
 
   /** A doc changed (committed): its digest is recomputed and announced after the quiet period. */
@@ -145,8 +142,8 @@ export class Digests {
     c.peers.set(hex, { device: f.sender, digest: m.value.digest, at: now(), since, url });
     const same = bytesEqual(m.value.digest, this.#mine(spec.id, c));
     if (m.value.ask || (!same && now() - c.sentAt > this.#t.reannounceMs)) this.#answerSoon(spec.id, c);
-    if (same) this.#clearRepair(c, hex);
-    else if (!c.repairs.has(hex)) this.#scheduleRepair(spec.id, c, hex, Math.max(since, c.changedAt) + this.#t.repairQuietMs);
+    if (same) this.#repairs.settled(spec.id, hex);
+    else this.#repairs.mismatch(spec.id, hex);
     this.#show(spec.id, c);
   }
 
@@ -166,14 +163,15 @@ export class Digests {
   /** Forgets a chat this device no longer follows. */
   forget(doc: string): void {
     const c = this.#chats.get(doc);
-    if (c === undefined) return;
-    this.#clearTimers(c);
+    if (c?.timer != null) clearTimeout(c.timer);
     this.#chats.delete(doc);
+    this.#repairs.forget(doc);
   }
 
   stop(): void {
     this.#stopped = true;
-    for (const c of this.#chats.values()) this.#clearTimers(c);
+    for (const c of this.#chats.values()) if (c.timer !== null) clearTimeout(c.timer);
+    this.#repairs.stop();
   }
 
   // ---- internals
@@ -181,7 +179,7 @@ export class Digests {
   #chat(doc: string): Chat {
     let c = this.#chats.get(doc);
     if (c === undefined) {
-      c = { mine: null, mineAt: 0, changedAt: -Infinity, unannouncedSince: null, sent: null, sentAt: -Infinity, ask: false, askedAt: -Infinity, answerAt: null, timer: null, timerAt: Infinity, peers: new Map(), repairs: new Map(), shown: '' };
+      c = { mine: null, mineAt: 0, changedAt: -Infinity, unannouncedSince: null, sent: null, sentAt: -Infinity, ask: false, askedAt: -Infinity, answerAt: null, timer: null, timerAt: Infinity, peers: new Map(), shown: '' };
       this.#chats.set(doc, c);
     }
     return c;
@@ -246,8 +244,8 @@ export class Digests {
     }
     // Our digest may have moved towards or away from what peers last said.
     for (const [hex, p] of c.peers) {
-      if (bytesEqual(p.digest, digest)) this.#clearRepair(c, hex);
-      else if (!c.repairs.has(hex)) this.#scheduleRepair(doc, c, hex, this.#o.now() + this.#t.repairQuietMs);
+      if (bytesEqual(p.digest, digest)) this.#repairs.settled(doc, hex);
+      else this.#repairs.mismatch(doc, hex);
     }
     this.#show(doc, c);
   }
@@ -266,43 +264,25 @@ export class Digests {
     return sent;
   }
 
-  #scheduleRepair(doc: string, c: Chat, hex: string, at: number): void {
-    let r = c.repairs.get(hex);
-    if (r === undefined) c.repairs.set(hex, (r = { timer: null, notBefore: 0, backoffMs: this.#t.repairBackoffMs }));
-    if (r.timer !== null) clearTimeout(r.timer);
-    r.timer = setTimeout(() => this.#repair(doc, c, hex), Math.max(0, Math.max(at, r.notBefore) - this.#o.now()));
-    r.timer.unref?.();
+  /** When the mismatch with a device last changed, or null when there is nothing to repair (see DigestRepairs). */
+  #mismatchSince(doc: string, hex: string): number | null {
+    const c = this.#chats.get(doc);
+    const p = c?.peers.get(hex);
+    if (this.#stopped || c === undefined || p === undefined || this.#o.now() - p.at > this.#t.peerFreshMs || bytesEqual(p.digest, this.#mine(doc, c))) return null;
+    return Math.max(p.since, c.changedAt);
   }
 
-  #clearRepair(c: Chat, hex: string): void {
-    const r = c.repairs.get(hex);
-    if (r?.timer != null) clearTimeout(r.timer);
-    c.repairs.delete(hex);
-  }
-
-  /** The mismatch with one device outlasted the quiet period: ask it for what this device lacks (step 1, DIRECT). */
-  #repair(doc: string, c: Chat, hex: string): void {
-    const r = c.repairs.get(hex);
-    if (r === undefined) return;
-    r.timer = null;
-    const spec = this.#o.registry.spec(doc);
-    const p = c.peers.get(hex);
-    const now = this.#o.now();
-    if (this.#stopped || spec === null || this.#chats.get(doc) !== c || p === undefined || now - p.at > this.#t.peerFreshMs || bytesEqual(p.digest, this.#mine(doc, c))) {
-      return this.#clearRepair(c, hex);
-    }
-    const quietUntil = Math.max(p.since, c.changedAt) + this.#t.repairQuietMs;
-    if (quietUntil > now || r.notBefore > now) return this.#scheduleRepair(doc, c, hex, quietUntil);
+  /** Asks one device for what this one lacks: this doc's state vector (step 1) as DIRECT, on the relay it spoke on. */
+  #askPeer(doc: string, hex: string, backoffMs: number): void {
     const { sodium, device, pool, registry, log } = this.#o;
+    const spec = registry.spec(doc);
+    const p = this.#chats.get(doc)?.peers.get(hex);
+    if (spec === null || p === undefined) return;
     const url = pool.isReady(p.url, spec.topicHex) ? p.url : spec.relays.find((u) => pool.isReady(u, spec.topicHex));
     const client = url === undefined ? undefined : pool.get(url)?.client;
-    if (client !== undefined) {
-      const envelope = sealEnvelope(sodium, { topic: spec.topic, epoch: 0, key: spec.key, senderKey: device.publicKey, senderSecret: device.secretKey, plaintext: encodeSyncStep1(registry.doc(doc)) });
-      if (client.direct(spec.topic, p.device, envelope)) log.info({ topic: spec.topicHex, device: hex, backoffMs: r.backoffMs }, 'convergence digests differ: asking that device for what this one lacks');
-    }
-    r.notBefore = now + r.backoffMs;
-    r.backoffMs = Math.min(r.backoffMs * 2, this.#t.repairMaxMs);
-    this.#scheduleRepair(doc, c, hex, r.notBefore);
+    if (client === undefined) return;
+    const envelope = sealEnvelope(sodium, { topic: spec.topic, epoch: 0, key: spec.key, senderKey: device.publicKey, senderSecret: device.secretKey, plaintext: encodeSyncStep1(registry.doc(doc)) });
+    if (client.direct(spec.topic, p.device, envelope)) log.info({ topic: spec.topicHex, device: hex, backoffMs }, 'convergence digests differ: asking that device for what this one lacks');
   }
 
   #status(spec: DocSpec, c: Chat): ChatSyncStatus {
@@ -334,12 +314,5 @@ export class Digests {
     if (shown === c.shown) return;
     c.shown = shown;
     this.#o.changed(status);
-  }
-
-  #clearTimers(c: Chat): void {
-    if (c.timer !== null) clearTimeout(c.timer);
-    c.timer = null;
-    for (const r of c.repairs.values()) if (r.timer !== null) clearTimeout(r.timer);
-    c.repairs.clear();
   }
 }
