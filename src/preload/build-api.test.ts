@@ -22,7 +22,7 @@ describe('window.cairn (buildPreloadApi)', () => {
   it('is one frozen object: the CoreApi methods, onboarding, version, platform and on; nothing else', () => {
     const { api } = harness();
     expect(Object.isFrozen(api)).toBe(true);
-    expect(Object.keys(api).sort()).toEqual([...CORE_METHOD_NAMES, 'createAccount', 'hasAccount', 'requestLink', 'linkStatus', 'on', 'platform', 'version'].sort());
+    expect(Object.keys(api).sort()).toEqual([...CORE_METHOD_NAMES, 'createAccount', 'hasAccount', 'requestLink', 'linkStatus', 'cancelLink', 'on', 'platform', 'version'].sort());
     expect(JSON.stringify(api)).not.toMatch(/cairn:|ipc/i);
   });
 

@@ -57,6 +57,7 @@ export function buildPreloadApi(deps: PreloadDeps): PreloadApi {
     createAccount: (opts) => call('createAccount', [opts]) as ReturnType<PreloadApi['createAccount']>,
     requestLink: (opts) => call('requestLink', [opts]) as ReturnType<PreloadApi['requestLink']>,
     linkStatus: () => call('linkStatus', []) as ReturnType<PreloadApi['linkStatus']>,
+    cancelLink: () => call('cancelLink', []) as ReturnType<PreloadApi['cancelLink']>,
     on<K extends AppEventName>(event: K, listener: (payload: never) => void) {
       if (!knownEvents.has(event)) throw new TypeError(`unknown event ${JSON.stringify(String(event))}`);
       if (typeof listener !== 'function') throw new TypeError('the listener must be a function');

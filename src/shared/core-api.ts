@@ -138,6 +138,9 @@ export interface OnboardingApi {
   requestLink(opts: { relay: string; name?: string }): Promise<CoreResult<LinkRequestView>>;
   /** The running (or last) link request; once 'linked', CoreApi serves the linked account. */
   linkStatus(): Promise<CoreResult<LinkRequestView>>;
+  /** Stops a running link request (its code stops working) and answers once it ended: 'idle', or 'linked' when
+   *  the handover had already arrived. */
+  cancelLink(): Promise<CoreResult<LinkRequestView>>;
 }
 
 /** The new device's side of a link, as onboarding shows it. */

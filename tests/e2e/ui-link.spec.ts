@@ -45,6 +45,13 @@ test('a new device links to Alice’s account from the UI and shows her chat wit
   await expect(newPage.getByRole('heading', { name: 'Enter this code on your other device' })).toBeVisible({ timeout: NETWORK_MS });
   const codeField = newPage.getByRole('textbox', { name: 'Link code' });
   await expect(codeField).toHaveValue(/^cairn-link:[a-z2-7]+$/);
+  // Cancel ends that request (its code stops working) and returns to the form; asking again gives a new code.
+  const cancelled = await codeField.inputValue();
+  await newPage.getByRole('button', { name: 'Cancel' }).click();
+  await expect(newPage.getByRole('button', { name: 'Show link code' })).toBeVisible();
+  await newPage.getByRole('button', { name: 'Show link code' }).click();
+  await expect(codeField).toHaveValue(/^cairn-link:[a-z2-7]+$/, { timeout: NETWORK_MS });
+  expect(await codeField.inputValue()).not.toBe(cancelled);
   await expect(newPage.getByRole('img', { name: 'QR code of the link code' })).toBeVisible();
   const code = await codeField.inputValue();
   await screenshot(newPage, testInfo, '01-new-device-link-code');

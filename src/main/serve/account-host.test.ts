@@ -140,6 +140,19 @@ describe('createAccountHost', () => {
     await host.stop();
   });
 
+  it('cancels a waiting link: the request ends, and the device can create an account instead', async () => {
+    const factory = fakeFactory({ link: { sas: new Promise(() => {}), handover: new Promise(() => {}) } });
+    const host = createAccountHost({ home, sodium, factory });
+    await host.open();
+    expect(await host.onboarding.cancelLink()).toMatchObject({ ok: true, value: { state: 'idle' } });
+    expect(await host.onboarding.requestLink({ relay: 'ws://127.0.0.1:1' })).toMatchObject({ ok: true, value: { state: 'waiting' } });
+    expect(await host.onboarding.createAccount({ name: 'A', relays: ['ws://127.0.0.1:1'] })).toMatchObject({ ok: false, code: 'NOT_ALLOWED' });
+    expect(await host.onboarding.cancelLink()).toEqual({ ok: true, value: { state: 'idle', code: null, sas: null, expiresAt: null, error: null } });
+    expect(await host.onboarding.linkStatus()).toMatchObject({ ok: true, value: { state: 'idle' } });
+    expect(await host.onboarding.createAccount({ name: 'Alice', relays: ['ws://127.0.0.1:1'] })).toMatchObject({ ok: true, value: { name: 'Alice' } });
+    await host.stop();
+  });
+
   it('refuses linking where the factory cannot link, and on a device with an account', async () => {
     const none = createAccountHost({ home, sodium, factory: fakeFactory() });
     await none.open();

@@ -98,6 +98,7 @@ export function createAccountHost(options: AccountHostOptions): AccountHost {
       return link.request(opts);
     },
     linkStatus: async () => ok(link.status()),
+    cancelLink: () => link.cancel(),
     async createAccount({ name, relays }): Promise<CoreResult<WhoAmI>> {
       if (stopped) return err('NOT_ALLOWED', 'this device is shutting down');
       if (creating) return err('NOT_ALLOWED', 'an account is being created already');

@@ -14,11 +14,14 @@ export type RunLink = (options: {
   timeoutMs: number;
   onCode(code: string): void;
   onSas(sas: string): void;
+  signal: AbortSignal;
 }) => Promise<Result<{ accountId: string; deviceId: string }, string>>;
 
 export type LinkRequester = {
   request(opts: { relay: string; name?: string }): Promise<CoreResult<LinkRequestView>>;
   status(): LinkRequestView;
+  /** Stops the running request and answers once it ended ('idle', or 'linked' if the handover was already in). */
+  cancel(): Promise<CoreResult<LinkRequestView>>;
   /** True while a request waits for its code, its SAS or its handover. */
   running(): boolean;
 };
@@ -35,7 +38,7 @@ export function createLinkRequester(options: {
 }): LinkRequester {
   const now = options.now ?? Date.now;
   let view: LinkRequestView = IDLE;
-  let active = false;
+  let active: { abort: AbortController; done: Promise<void> } | null = null;
 
   const fail = (code: CoreErrorCode, message: string) => {
     view = { ...view, state: 'failed', error: { code, message } };
@@ -43,13 +46,21 @@ export function createLinkRequester(options: {
 
   return {
     status: () => ({ ...view }),
-    running: () => active,
+    running: () => active !== null,
+    async cancel() {
+      const a = active;
+      if (a === null) return ok({ ...view });
+      a.abort.abort();
+      await a.done;
+      if (view.state !== 'linked') view = { ...IDLE };
+      return ok({ ...view });
+    },
     async request({ relay, name }) {
-      if (active) return ok({ ...view });
+      if (active !== null) return ok({ ...view });
       const url = relay.trim();
       if (!isRelayUrl(url)) return err('INVALID_ARGUMENT', `not a ws:// or wss:// relay URL: ${JSON.stringify(url.slice(0, 80))}`);
       const timeoutMs = options.timeoutMs ?? UI_LINK_TIMEOUT_MS;
-      active = true;
+      const abort = new AbortController();
       view = { ...IDLE };
       let codeShown: () => void = () => {};
       const code = new Promise<void>((resolve) => (codeShown = resolve));
@@ -58,6 +69,7 @@ export function createLinkRequester(options: {
           relay: url,
           ...(name === undefined ? {} : { name }),
           timeoutMs,
+          signal: abort.signal,
           onCode: (c) => {
             view = { ...view, state: 'waiting', code: c, expiresAt: now() + timeoutMs };
             codeShown();
@@ -74,8 +86,9 @@ export function createLinkRequester(options: {
         })
         .catch((e: unknown) => fail('INTERNAL', `linking failed: ${e instanceof Error ? e.message : String(e)}`))
         .finally(() => {
-          active = false;
+          active = null;
         });
+      active = { abort, done };
       await Promise.race([code, done]);
       if (view.state === 'failed' && view.error !== null) return err(view.error.code, view.error.message);
       return ok({ ...view });

@@ -75,12 +75,14 @@ export function fakeFactory(options: { withAccount?: boolean; cores?: EventfulFa
     ...(link === undefined
       ? {}
       : {
-          async requestLink({ relay, name, timeoutMs, onCode, onSas }) {
+          async requestLink({ relay, name, timeoutMs, onCode, onSas, signal }) {
             links.push({ relay, ...(name === undefined ? {} : { name }), timeoutMs });
             onCode(`cairn-link:fake${links.length}`);
-            await link.sas;
+            const aborted = new Promise<'aborted'>((resolve) => signal.addEventListener('abort', () => resolve('aborted'), { once: true }));
+            if ((await Promise.race([link.sas, aborted])) === 'aborted') return err('NOT_ALLOWED', 'the link request was cancelled');
             onSas('482 193');
-            const failed = await link.handover;
+            const failed = await Promise.race([link.handover, aborted]);
+            if (failed === 'aborted') return err('NOT_ALLOWED', 'the link request was cancelled');
             if (failed !== null) return err(failed.code, failed.message);
             has = true;
             return ok({ accountId: FAKE_ACCOUNT, deviceId: FAKE_DEVICE });

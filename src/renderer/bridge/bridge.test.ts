@@ -141,7 +141,7 @@ describe('the Electron bridge', () => {
     expect(preloadApi({})).toBeNull();
     expect(preloadApi({ cairn: { version: '1', platform: 'linux' } })).toBeNull();
     const calls: string[] = [];
-    const fake = Object.fromEntries([...CORE_METHOD_NAMES, 'createAccount', 'requestLink', 'linkStatus'].map((n) => [n, async () => (calls.push(n), ok(n))])) as unknown as PreloadApi;
+    const fake = Object.fromEntries([...CORE_METHOD_NAMES, 'createAccount', 'requestLink', 'linkStatus', 'cancelLink'].map((n) => [n, async () => (calls.push(n), ok(n))])) as unknown as PreloadApi;
     const preload = { ...fake, version: '2.0.0', platform: 'darwin', hasAccount: async () => false, on: () => () => calls.push('off') } as PreloadApi;
     const found = preloadApi({ cairn: preload });
     expect(found).toBe(preload);

@@ -24,6 +24,7 @@ export function electronBridge(preload: PreloadApi): Bridge & { shell: ShellBrid
     createAccount: (opts) => preload.createAccount(opts),
     requestLink: (opts) => preload.requestLink(opts),
     linkStatus: () => preload.linkStatus(),
+    cancelLink: () => preload.cancelLink(),
   };
   return {
     api,

@@ -75,6 +75,7 @@ export function connectWebSocketBridge(options: WebSocketBridgeOptions): Promise
     createAccount: (opts) => call('createAccount', [opts]) as ReturnType<OnboardingApi['createAccount']>,
     requestLink: (opts) => call('requestLink', [opts]) as ReturnType<OnboardingApi['requestLink']>,
     linkStatus: () => call('linkStatus', []) as ReturnType<OnboardingApi['linkStatus']>,
+    cancelLink: () => call('cancelLink', []) as ReturnType<OnboardingApi['cancelLink']>,
   };
 
   return new Promise<Bridge>((resolve, reject) => {

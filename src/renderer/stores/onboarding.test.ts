@@ -91,4 +91,15 @@ describe('onboarding: link to an existing device', () => {
     expect(onboarding.link).toBeNull();
     expect(onboarding.error).toBeNull();
   });
+
+  it('cancels a waiting request on the host and returns to the form', async () => {
+    const core = withFakeCore({ hasAccount: false });
+    const onboarding = useOnboardingStore();
+    await onboarding.requestLink();
+    expect(onboarding.link?.state).toBe('waiting');
+    expect(await onboarding.cancelLink()).toBe(false);
+    expect(onboarding.link).toBeNull();
+    expect(core.calls.filter((c) => c.method === 'cancelLink')).toHaveLength(1);
+    expect((await core.linkStatus()).ok && (await core.linkStatus())).toMatchObject({ value: { state: 'idle' } });
+  });
 });

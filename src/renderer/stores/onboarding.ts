@@ -75,10 +75,24 @@ export const useOnboardingStore = defineStore('onboarding', () => {
     }
   }
 
-  /** Back to the form after a failed or abandoned attempt (a running request keeps its code on the host). */
+  /** Back to the form after a failed attempt. */
   function resetLink(): void {
     link.value = null;
     error.value = null;
+  }
+
+  /** Stops the running request on the host (its code stops working); true when the account arrived anyway. */
+  async function cancelLink(): Promise<boolean> {
+    try {
+      const r = await onboarding().cancelLink();
+      const linked = r.ok && r.value.state === 'linked';
+      if (!linked) resetLink();
+      else link.value = r.value;
+      return linked;
+    } catch (cause) {
+      error.value = unexpectedError(cause);
+      return false;
+    }
   }
 
   /** The new account, or null with `error` set. */
@@ -105,5 +119,5 @@ export const useOnboardingStore = defineStore('onboarding', () => {
     }
   }
 
-  return { step, name, relay, creating, error, deviceName, link, linking, go, create, requestLink, refreshLink, resetLink };
+  return { step, name, relay, creating, error, deviceName, link, linking, go, create, requestLink, refreshLink, resetLink, cancelLink };
 });

@@ -203,6 +203,11 @@ export function createFakeCore(options: { hasAccount?: boolean; now?: () => numb
       record('linkStatus', []);
       return ok({ ...link });
     },
+    async cancelLink() {
+      record('cancelLink', []);
+      if (link.state === 'waiting' || link.state === 'comparing') link = { state: 'idle', code: null, sas: null, expiresAt: null, error: null };
+      return ok({ ...link });
+    },
     async devices() {
       record('devices', []);
       return failure<DeviceView[]>('devices') ?? ok(devices.map((d) => ({ ...d })));

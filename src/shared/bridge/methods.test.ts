@@ -144,6 +144,7 @@ describe('ONBOARDING_METHODS', () => {
       createAccount: async (o) => (created.push(o), err('RELAY_UNREACHABLE', 'ws://x')),
       requestLink: async (o) => (created.push(o), ok({ state: 'waiting', code: 'cairn-link:x', sas: null, expiresAt: 1, error: null })),
       linkStatus: async () => ok({ state: 'idle', code: null, sas: null, expiresAt: null, error: null }),
+      cancelLink: async () => ok({ state: 'idle', code: null, sas: null, expiresAt: null, error: null }),
     };
   };
 
@@ -171,6 +172,9 @@ describe('ONBOARDING_METHODS', () => {
       expect(!v.ok && v.code, JSON.stringify(params)).toBe('INVALID_ARGUMENT');
     }
     expect(validateCall(ONBOARDING_METHODS, 'linkStatus', [1])).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
+    const cancel = validateCall(ONBOARDING_METHODS, 'cancelLink', []);
+    expect(cancel.ok && (await cancel.value(o))).toMatchObject({ ok: true, value: { state: 'idle' } });
+    expect(validateCall(ONBOARDING_METHODS, 'cancelLink', [true])).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
   });
 
   it('refuses an empty name, no relays, too many relays and extra keys', () => {
@@ -199,6 +203,7 @@ describe('dispatchCall', () => {
       createAccount: async () => err('NOT_ALLOWED', 'exists'),
       requestLink: async () => err('NOT_ALLOWED', 'exists'),
       linkStatus: async () => ok({ state: 'idle', code: null, sas: null, expiresAt: null, error: null }),
+      cancelLink: async () => ok({ state: 'idle', code: null, sas: null, expiresAt: null, error: null }),
     };
     expect(await dispatchCall({ core, onboarding }, 'hasAccount', [])).toEqual(ok(true));
     expect(await dispatchCall({ core, onboarding }, 'createAccount', [{ name: 'A', relays: ['ws://x'] }])).toEqual(err('NOT_ALLOWED', 'exists'));

@@ -114,6 +114,7 @@ export const ONBOARDING_METHODS: { readonly [K in OnboardingMethodName]: BridgeM
     (o: OnboardingApi, [opts]) => o.requestLink(defined(opts)),
   ),
   linkStatus: method(none, (o: OnboardingApi) => o.linkStatus()),
+  cancelLink: method(none, (o: OnboardingApi) => o.cancelLink()),
 };
 
 export type MethodTable<T> = { readonly [name: string]: BridgeMethod<T> };

@@ -35,7 +35,7 @@ export const CORE_METHOD_NAMES = [
   'chatSyncStatus',
 ] as const satisfies readonly CoreMethodName[];
 
-export const ONBOARDING_METHOD_NAMES = ['hasAccount', 'createAccount', 'requestLink', 'linkStatus'] as const satisfies readonly OnboardingMethodName[];
+export const ONBOARDING_METHOD_NAMES = ['hasAccount', 'createAccount', 'requestLink', 'linkStatus', 'cancelLink'] as const satisfies readonly OnboardingMethodName[];
 
 export const CORE_EVENT_NAMES = ['messages', 'chat', 'chatRemoved', 'contact', 'status', 'backfill', 'chatSync'] as const satisfies readonly CoreEventName[];
 

@@ -40,6 +40,8 @@ export type RequestLinkOptions = {
   onSas(sas: string): void;
   clientOptions?: Partial<Omit<RelayClientOptions, 'sodium' | 'device'>>;
   now?: () => number;
+  /** Aborting stops waiting (the UI's Cancel): NOT_ALLOWED, nothing stored unless the handover was already in. */
+  signal?: AbortSignal;
 };
 
 export type LinkedDevice = { accountId: string; deviceId: string; sas: string };
@@ -60,20 +62,26 @@ export async function requestLink(o: RequestLinkOptions): Promise<CoreResult<Lin
   const secret = randomBytes(LINK_SECRET_BYTES);
   const topic = linkTopic(sodium, secret);
   const rv = new Rendezvous({ sodium, client, device, topic });
+  const cancel = () => rv.close();
+  // A function, so each check reads the signal anew (a property read would be narrowed after the first).
+  const cancelled = () => o.signal?.aborted === true;
+  o.signal?.addEventListener('abort', cancel, { once: true });
   try {
+    if (cancelled()) return err('NOT_ALLOWED', 'the link request was cancelled');
     const opened = await rv.open();
     if (!opened.ok) return err('RELAY_UNREACHABLE', `${o.relay}: ${opened.message}`);
     o.onCode(encodeLinkCode({ secret, relay: o.relay, expiresAt: now() + o.timeoutMs }));
 
     const left = () => Math.max(0, deadline - Date.now());
     const hello = await rv.next((r) => r.message.type === 'hello', left());
+    if (cancelled()) return err('NOT_ALLOWED', 'the link request was cancelled');
     if (hello === null || hello.message.type !== 'hello') return err('TIMEOUT', `no device approved this link code within ${Math.round(o.timeoutMs / 1000)} s`);
     const peer = hello.from;
     const commit = hello.message.commit;
     const ephemeral = generateEphemeral();
     rv.send(peer, { type: 'offer', ephemeral: ephemeral.publicKey, boxKey: device.box.publicKey, name });
     const reveal = await rv.next((r) => bytesEqual(r.from, peer) && (r.message.type === 'reveal' || r.message.type === 'abort'), left());
-    if (reveal === null) return err('TIMEOUT', 'the existing device stopped answering');
+    if (reveal === null) return cancelled() ? err('NOT_ALLOWED', 'the link request was cancelled') : err('TIMEOUT', 'the existing device stopped answering');
     if (reveal.message.type === 'abort') return err('NOT_ALLOWED', `the existing device refused: ${reveal.message.reason}`);
     if (reveal.message.type !== 'reveal' || !bytesEqual(linkCommit(sodium, reveal.message.ephemeral), commit)) return err('NOT_ALLOWED', 'the existing device revealed a key it had not committed to');
     const shared = sharedSecret(ephemeral.secretKey, reveal.message.ephemeral);
@@ -84,6 +92,7 @@ export async function requestLink(o: RequestLinkOptions): Promise<CoreResult<Lin
     o.onSas(sas);
 
     const answer = await rv.next((r) => bytesEqual(r.from, peer) && (r.message.type === 'handover' || r.message.type === 'abort'), left());
+    if (answer === null && cancelled()) return err('NOT_ALLOWED', 'the link request was cancelled');
     if (answer === null) return err('TIMEOUT', `the link was not confirmed on the existing device within ${Math.round(o.timeoutMs / 1000)} s`);
     if (answer.message.type === 'abort') return err('NOT_ALLOWED', `the link was declined on the existing device (${answer.message.reason}); nothing changed`);
     if (answer.message.type !== 'handover') return err('INTERNAL', 'unexpected link message');
@@ -98,6 +107,7 @@ export async function requestLink(o: RequestLinkOptions): Promise<CoreResult<Lin
     rv.send(peer, { type: 'done' }, LINK_EPOCH.session);
     return ok({ accountId, deviceId: device.hex, sas });
   } finally {
+    o.signal?.removeEventListener('abort', cancel);
     rv.close();
     await client.close();
   }
