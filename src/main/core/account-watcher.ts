@@ -5,6 +5,7 @@ import { listChats, listContacts } from '../../shared/docs/account-doc.js';
 import { accountDoc, chatDocTopic, chatViewOf } from './context.js';
 import type { CoreContext } from './context.js';
 import { contactView } from './contacts.js';
+import { switchChat } from './key-epochs.js';
 
 export class AccountWatcher {
   readonly #chats = new Map<string, string>();
@@ -23,7 +24,10 @@ export class AccountWatcher {
         continue;
       }
       const followed = ctx.engine.topic(entry.chatId);
-      if (followed === null || entry.relays.some((r) => !followed.relays.includes(r))) ctx.engine.follow(chatDocTopic(ctx.sodium, entry));
+      const spec = chatDocTopic(ctx.sodium, entry);
+      // A new key (a revocation's key epoch) moves the chat to its new topic.
+      if (followed !== null && followed.topicHex !== spec.topicHex) switchChat(ctx, followed, spec);
+      if (followed === null || entry.relays.some((r) => !followed.relays.includes(r))) ctx.engine.follow(spec);
       if (announce && before !== json) ctx.emit('chat', chatViewOf(ctx, entry));
     }
     for (const c of listContacts(doc)) {

@@ -19,13 +19,16 @@ import type { CoreContext } from './context.js';
 import { deviceListChanged, deviceViews, LastSeen } from './devices.js';
 import { Directory } from './directory.js';
 import { CoreEmitter } from './emitter.js';
-import { accountRelays, loadIdentity, storedRecord } from './identity.js';
+import { accountRelays, getMeta, loadIdentity, setMeta, storedRecord } from './identity.js';
 import { decideInvite, followInbox } from './inbox.js';
+import { acceptKeyEpoch, decideRetired, followRetiredTopics, REVOKED_META } from './key-epochs.js';
+import type { EpochDeps } from './key-epochs.js';
 import * as messages from './messages.js';
 import { createPolicy } from './policy.js';
 import { LinkApprovals } from './link/approvals.js';
 import { publishRecords, setProfile, whoami } from './profile.js';
 import { addRelay, removeRelay } from './relays.js';
+import { revokeDevice } from './revoke.js';
 
 export type CoreOptions = {
   home: Home;
@@ -51,6 +54,9 @@ export type Core = CoreApi & DevicesApi & {
   /** Fetches every contact's profile and device list now. */
   refreshContacts(): Promise<void>;
 };
+
+/** What a revoked device still answers: its local history and state. */
+const READ_ONLY_CALLS: ReadonlySet<string> = new Set(['whoami', 'contacts', 'chats', 'messages', 'search', 'exportChat', 'status', 'devices', 'backfillProgress', 'chatSyncStatus']);
 
 /** Builds the core of a home that has an account (see initAccount); throws if it has none. */
 export async function createCore(options: CoreOptions): Promise<Core> {
@@ -82,7 +88,23 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     });
   };
 
-  const policy = createPolicy(need, { inbox: (url, frame) => decideInvite(need(), url, frame) });
+  // A device another own device revoked stops syncing; its local history stays readable.
+  let revoked = getMeta(db, REVOKED_META) !== undefined;
+  const epochs: EpochDeps = {
+    vault: home.vault,
+    revoked(reason) {
+      if (revoked) return;
+      revoked = true;
+      setMeta(db, REVOKED_META, now());
+      log.warn({}, `${reason}: this device stops syncing`);
+      setImmediate(() => void engine.stop());
+    },
+  };
+  const policy = createPolicy(need, {
+    inbox: (url, frame) => decideInvite(need(), url, frame),
+    other: (url, frame) => decideRetired(need(), epochs, url, frame),
+    keyEpoch: (spec, frame, body) => acceptKeyEpoch(need(), epochs, { doc: spec.id, kind: spec.kind, topic: spec.topic }, frame, body),
+  });
   const engine = new SyncEngine({
     db,
     sodium,
@@ -151,11 +173,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const approvals = new LinkApprovals(c);
   engine.follow(accountDocTopic(c));
   followInbox(c);
+  followRetiredTopics(c);
   watcher.reconcile(c, false);
 
   let started = false;
   let refreshTimer: ReturnType<typeof setInterval> | null = null;
   const guard = async <T>(what: string, fn: () => CoreResult<T> | Promise<CoreResult<T>>): Promise<CoreResult<T>> => {
+    if (revoked && !READ_ONLY_CALLS.has(what)) return err('NOT_ALLOWED', 'this device was revoked by another device of its account; it no longer syncs');
     try {
       return await fn();
     } catch (e) {
@@ -169,6 +193,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (stopped) throw new Error('a stopped core cannot start again: build a new one');
       if (started) return;
       started = true;
+      if (revoked) return;
       engine.start();
       const every = options.profileRefreshMs ?? 15 * 60_000;
       if (every > 0) {
@@ -220,8 +245,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       }),
     confirmLink: (linkId, accept, o) => guard('confirmLink', () => approvals.finish(linkId, accept, o?.timeoutMs)),
     backfillProgress: () => guard('backfillProgress', () => ok(engine.backfillProgress())),
-    // TODO(session 2026-11-23b): placeholders until their implementations land this session.
-    revokeDevice: async () => err('INTERNAL', 'revokeDevice is not implemented yet'),
+    revokeDevice: (deviceId, o) =>
+      guard('revokeDevice', async () => {
+        await core.start();
+        return revokeDevice(c, epochs, deviceId, o?.timeoutMs);
+      }),
     chatSyncStatus: (chatId) =>
       guard('chatSyncStatus', () => {
         const status = liveChat(c, chatId) === null ? null : engine.digests.status(chatId);

@@ -16,7 +16,12 @@ import type { CoreContext } from './context.js';
 /** How long a device that a refetch did not find counts as a stranger without asking again. */
 const STRANGER_MS = 10_000;
 
-export type PolicyHooks = { inbox(url: string, frame: UpdateFrame): Step | Promise<Step> };
+export type PolicyHooks = {
+  inbox(url: string, frame: UpdateFrame): Step | Promise<Step>;
+  /** An update on a topic that is neither a doc's nor the inbox (a topic retired by a key epoch). */
+  other?(url: string, frame: UpdateFrame): Step | Promise<Step>;
+  keyEpoch?(spec: DocSpec, frame: UpdateFrame, body: Uint8Array): Step | Promise<Step>;
+};
 
 export function createPolicy(get: () => CoreContext, hooks: PolicyHooks): SyncPolicy {
   const inFlight = new Map<string, Promise<boolean>>();
@@ -91,7 +96,8 @@ export function createPolicy(get: () => CoreContext, hooks: PolicyHooks): SyncPo
     decideOther(url, frame) {
       const ctx = get();
       if (bytesEqual(frame.topic, ctx.id.inbox.capability.topic)) return hooks.inbox(url, frame);
-      return { kind: 'skip' };
+      return hooks.other?.(url, frame) ?? { kind: 'skip' };
     },
+    keyEpoch: (spec, frame, body) => hooks.keyEpoch?.(spec, frame, body) ?? { kind: 'skip' },
   };
 }

@@ -13,6 +13,8 @@ export type DocStore = {
   list(kind?: DocKind): DocRow[];
   /** Removes the doc and (by cascade) its update log; false when it was not there. */
   remove(doc: string): boolean;
+  /** Moves the doc to a new topic (a key epoch after a revocation); false when there is no such doc. */
+  retopic(doc: string, topic: Uint8Array): boolean;
 };
 
 type Raw = { doc: string; kind: DocKind; topic: Uint8Array; client_id: number };
@@ -33,6 +35,7 @@ export function createDocStore(db: ClientDb): DocStore {
     all: db.prepare<[], Raw>(`SELECT ${cols} FROM docs ORDER BY doc`),
     byKind: db.prepare<[DocKind], Raw>(`SELECT ${cols} FROM docs WHERE kind = ? ORDER BY doc`),
     remove: db.prepare<[string]>('DELETE FROM docs WHERE doc = ?'),
+    retopic: db.prepare<[Uint8Array, string]>('UPDATE docs SET topic = ? WHERE doc = ?'),
   };
 
   const ensure = db.transaction((doc: string, kind: DocKind, topic: Uint8Array): DocRow => {
@@ -55,5 +58,6 @@ export function createDocStore(db: ClientDb): DocStore {
     byTopic: (topic) => q.byTopic.all(topic).map(toRow),
     list: (kind) => (kind ? q.byKind.all(kind) : q.all.all()).map(toRow),
     remove: (doc) => q.remove.run(doc).changes > 0,
+    retopic: (doc, topic) => q.retopic.run(topic, doc).changes > 0,
   };
 }

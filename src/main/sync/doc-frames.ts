@@ -50,6 +50,7 @@ export class DocFrames {
       return { kind: 'skip' };
     }
     const msg = decodeAppMessage(opened.value.plaintext);
+    if (msg.ok && msg.value.kind === 'keyEpoch') return policy.keyEpoch?.(spec, f, msg.value.body) ?? { kind: 'skip' };
     if (!msg.ok || msg.value.kind !== 'sync' || msg.value.sync === 'step1') {
       log.warn({ topic: spec.topicHex, seq: f.seq }, 'dropping a stored envelope that is no sync update');
       return { kind: 'skip' };

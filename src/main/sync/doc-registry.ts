@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import type { Sodium } from '../../shared/crypto/sodium.js';
 import { sealEnvelope } from '../../shared/crypto/envelope.js';
 import type { DeviceKey, TopicId } from '../../shared/ids.js';
+import { bytesEqual } from '../../shared/ids.js';
 import { encodeSyncUpdate } from '../../shared/docs/app-message.js';
 import { CHAT_DOC_ROOTS, acceptMessageChange, messageValueOf } from '../../shared/docs/chat-doc.js';
 import type { MessageValue } from '../../shared/docs/chat-doc.js';
@@ -90,6 +91,9 @@ export class DocRegistry {
 
   /** Makes a doc known (its docs row, with a persisted clientID, is created if absent); loads nothing. */
   register(spec: DocSpec): void {
+    // A key epoch whose move was cut short (a crash between the account doc change and the move) ends here.
+    const row = this.#specs.has(spec.id) ? null : this.#docs.get(spec.id);
+    if (row !== null && row.kind === spec.kind && !bytesEqual(row.topic, spec.topic)) this.#docs.retopic(spec.id, spec.topic);
     this.#docs.ensure(spec.id, spec.kind, spec.topic);
     const old = this.#specs.get(spec.id);
     if (old !== undefined) old.relays = spec.relays;
@@ -97,6 +101,19 @@ export class DocRegistry {
       this.#specs.set(spec.id, spec);
       this.#byTopic.set(spec.topicHex, spec.id);
     }
+  }
+
+  /** Moves a registered doc to a new topic and key (a key epoch): the spec object changes in place, so loaded
+   *  handles seal their next changes for the new topic; the old topic no longer maps to the doc. */
+  retopic(id: string, next: Pick<DocSpec, 'topic' | 'topicHex' | 'key'>): void {
+    const spec = this.#specs.get(id);
+    if (spec === undefined) throw new Error(`doc ${id} is not registered`);
+    this.#docs.retopic(id, next.topic);
+    this.#byTopic.delete(spec.topicHex);
+    spec.topic = next.topic;
+    spec.topicHex = next.topicHex;
+    spec.key = next.key;
+    this.#byTopic.set(spec.topicHex, id);
   }
 
   spec(id: string): DocSpec | null {

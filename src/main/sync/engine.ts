@@ -43,6 +43,8 @@ export type SyncPolicy = {
   registerDevices(spec: DocSpec): DeviceKey[];
   /** Decides an update on a followed topic that is no doc (the inbox). */
   decideOther(url: string, frame: UpdateFrame): Step | Promise<Step>;
+  /** A KEY_EPOCH app message (body after its kind) from a member device on the doc's topic. */
+  keyEpoch?(spec: DocSpec, frame: UpdateFrame, body: Uint8Array): Step | Promise<Step>;
 };
 
 export type EngineEvents = {
@@ -252,6 +254,23 @@ export class SyncEngine {
     const topic: TopicSpec = { topic: spec.topic, hex: spec.topicHex, capability: spec.capability, flags: 0, devices: () => this.#o.policy.registerDevices(spec) };
     for (const url of spec.relays) this.pool.addTopic(url, topic);
     if (known === undefined) this.#compactor.note(spec.id, this.registry.log.countUpdates(spec.id));
+  }
+
+  /**
+   * Moves a followed doc to a new key and topic (a key epoch after a revocation) and follows the new topic. The
+   * old topic stays followed on the pool, no longer mapped to the doc: its frames go to SyncPolicy.decideOther
+   * until the caller removes it.
+   */
+  retopic(spec: DocTopic): void {
+    const known = this.#topics.get(spec.id);
+    if (known === undefined) throw new Error(`doc ${spec.id} is not followed`);
+    if (known.topicHex === spec.topicHex) return;
+    this.registry.retopic(spec.id, spec);
+    this.#topics.set(spec.id, spec);
+    this.digests.forget(spec.id);
+    const topic: TopicSpec = { topic: spec.topic, hex: spec.topicHex, capability: spec.capability, flags: 0, devices: () => this.#o.policy.registerDevices(spec) };
+    for (const url of spec.relays) this.pool.addTopic(url, topic);
+    this.#changed();
   }
 
   /** Follows a topic that is no doc (the inbox); its updates go to SyncPolicy.decideOther. */

@@ -23,6 +23,8 @@ export type ChatEntry = {
   /** An invite from someone who is not a contact yet, neither accepted nor blocked. */
   request: boolean;
   blocked?: true;
+  /** Key epoch of `key`: 0 (absent) for the chat's first key, raised by each device revocation (KEY_EPOCH). */
+  epoch?: number;
 };
 export type DeviceEntry = { device: string; name: string; addedAt: number };
 export type AccountProfile = { name: string; status: string; avatarMime?: string; avatar?: string };
@@ -44,6 +46,7 @@ function chatOf(key: string, v: unknown): ChatEntry | null {
   if (!isTimestamp(v.createdAt) || !isHexId(v.createdBy, ACCOUNT_HEX_CHARS) || typeof v.request !== 'boolean') return null;
   const c: ChatEntry = { chatId: key, key: v.key, relays: [...v.relays], title: v.title, members: [...v.members], createdAt: v.createdAt, createdBy: v.createdBy, request: v.request };
   if (v.blocked === true) c.blocked = true;
+  if (typeof v.epoch === 'number' && Number.isSafeInteger(v.epoch) && v.epoch > 0) c.epoch = v.epoch;
   return c;
 }
 
@@ -110,6 +113,7 @@ export function putChat(doc: Y.Doc, chat: ChatEntry): void {
   requireTimestamp(chat.createdAt, 'createdAt');
   const value: ChatEntry = { chatId: chat.chatId, key: chat.key, relays: [...chat.relays], title: chat.title, members: [...chat.members], createdAt: chat.createdAt, createdBy: chat.createdBy, request: chat.request };
   if (chat.blocked === true) value.blocked = true;
+  if (chat.epoch !== undefined && chat.epoch > 0) value.epoch = chat.epoch;
   map(doc, 'chats').set(chat.chatId, value);
 }
 
