@@ -6,6 +6,7 @@ import { relayListProblem } from '../shared/invite.js';
 import { err, ok, type Result } from '../shared/result.js';
 import type { HelpTopic } from './usage.js';
 import { LINK_SPECS, type LinkCommand } from './link-args.js';
+import { RELAY_SPECS, type RelayCommand } from './relays.js';
 
 export type Globals = { home: string | undefined; keyFile: string | undefined };
 
@@ -30,7 +31,8 @@ export type Command =
   | { name: 'status'; json: boolean; /** status CHAT_ID: the chat's proof of convergence instead. */ chatId?: string; timeoutMs?: number }
   | { name: 'run' }
   | { name: 'serve'; host: string; port: number }
-  | LinkCommand;
+  | LinkCommand
+  | RelayCommand;
 
 export type Invocation = { globals: Globals; command: Command };
 
@@ -46,7 +48,7 @@ export const DEFAULT_SERVE_PORT = 8370;
 type Usage = Result<never, 'USAGE'>;
 const usage = (message: string): Usage => err('USAGE', message);
 
-const GROUPS: Record<string, readonly string[]> = { contact: ['add'], chat: ['new', 'accept', 'block'], profile: ['set'], link: ['request', 'approve'] };
+const GROUPS: Record<string, readonly string[]> = { contact: ['add'], chat: ['new', 'accept', 'block'], profile: ['set'], link: ['request', 'approve'], relays: ['list', 'add', 'remove'] };
 const SINGLE = ['init', 'whoami', 'invite', 'contacts', 'chats', 'send', 'sync', 'messages', 'search', 'export', 'status', 'run', 'serve', 'devices'];
 
 /** Lowercase hex of an even length: the shape of every id at the CLI boundary (the core checks the exact size). */
@@ -319,4 +321,5 @@ const SPECS: Record<HelpTopic, Spec> = {
     },
   },
   ...LINK_SPECS,
+  ...RELAY_SPECS,
 };

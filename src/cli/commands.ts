@@ -8,6 +8,7 @@ import { DEFAULT_STATUS_TIMEOUT_S, type Command } from './args.js';
 import { chatStatus } from './chat-status.js';
 import { EXIT, exitCodeFor, type ExitCode } from './exit-codes.js';
 import * as f from './format.js';
+import { runRelayCommand } from './relays.js';
 
 /** What a command produced: stdout text, and on failure the exit code with a one-line reason for stderr. */
 export type Outcome = { stdout: string; exit: ExitCode; error: string | null };
@@ -117,10 +118,14 @@ export async function executeCommand(command: CoreCommand, core: CoreApi, deps: 
         return chatStatus(core, { chatId: command.chatId, json: command.json, timeoutMs: command.timeoutMs ?? DEFAULT_STATUS_TIMEOUT_S * 1000, direct: deps.direct === true });
       }
       return run(core.status(), (s) => (command.json ? f.jsonLine(s) : f.statusText(s)));
+    case 'relays list':
+    case 'relays add':
+    case 'relays remove':
+      return runRelayCommand(command, core, failure);
   }
 }
 
 /** Commands that need the relays: a core opened for them (not through a running owner) is started first. */
 export function needsNetwork(command: CoreCommand): boolean {
-  return command.name === 'contact add' || command.name === 'chat new' || command.name === 'chat accept' || command.name === 'chat block' || command.name === 'sync' || command.name === 'profile set' || (command.name === 'status' && command.chatId !== undefined);
+  return command.name === 'contact add' || command.name === 'chat new' || command.name === 'chat accept' || command.name === 'chat block' || command.name === 'sync' || command.name === 'profile set' || command.name === 'relays add' || (command.name === 'status' && command.chatId !== undefined);
 }

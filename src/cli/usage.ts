@@ -1,6 +1,7 @@
 // Help texts of `cairn`: one overview and one text per command (`cairn COMMAND --help`).
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import { LINK_HELP, type LinkTopic } from './link-args.js';
+import { RELAY_HELP, type RelayTopic } from './relays.js';
 
 export type HelpTopic =
   | 'init'
@@ -21,7 +22,8 @@ export type HelpTopic =
   | 'status'
   | 'run'
   | 'serve'
-  | LinkTopic;
+  | LinkTopic
+  | RelayTopic;
 
 const COMMAND_HELP: Record<HelpTopic, { usage: string; text: string }> = {
   init: {
@@ -80,6 +82,7 @@ const COMMAND_HELP: Record<HelpTopic, { usage: string; text: string }> = {
     text: 'Like run, and serves the Cairn UI to a browser: the first stdout line is the URL to open, with its access\ntoken (http://127.0.0.1:PORT/#token=...). Default port 8370 (0 picks a free one); binds to loopback unless\n--host says otherwise. Works on a home without an account: create it in the browser. Logs go to stderr.',
   },
   ...LINK_HELP,
+  ...RELAY_HELP,
 };
 
 export const ALL_TOPICS = Object.keys(COMMAND_HELP) as HelpTopic[];
