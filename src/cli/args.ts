@@ -131,6 +131,9 @@ export function parseCommandLine(argv: readonly string[]): Result<Invocation, 'U
     if (!group.includes(sub)) return usage(`unknown command "${word} ${sub}" (try cairn --help)`);
     topic = `${word} ${sub}`;
     args = afterWord.slice(1);
+  } else if (word === 'devices' && afterWord[0] === 'revoke') {
+    topic = 'devices revoke';
+    args = afterWord.slice(1);
   } else if (SINGLE.includes(word)) {
     topic = word;
     args = afterWord;
@@ -148,7 +151,7 @@ function helpFor(args: string[], globals: Globals): Result<Invocation, 'USAGE'> 
   const topic = args.join(' ');
   if (topic === '') return ok({ globals, command: { name: 'help', topic: null } });
   if (topic in GROUPS) return ok({ globals, command: { name: 'help', topic: null } });
-  if (!SINGLE.includes(topic) && !Object.entries(GROUPS).some(([w, subs]) => subs.some((s) => `${w} ${s}` === topic))) return usage(`no help for "${topic}"`);
+  if (!SINGLE.includes(topic) && topic !== 'devices revoke' && !Object.entries(GROUPS).some(([w, subs]) => subs.some((s) => `${w} ${s}` === topic))) return usage(`no help for "${topic}"`);
   return ok({ globals, command: { name: 'help', topic: topic as HelpTopic } });
 }
 

@@ -13,7 +13,7 @@ import { runRelayCommand } from './relays.js';
 /** What a command produced: stdout text, and on failure the exit code with a one-line reason for stderr. */
 export type Outcome = { stdout: string; exit: ExitCode; error: string | null };
 
-export type CoreCommand = Exclude<Command, { name: 'help' | 'version' | 'init' | 'run' | 'serve' | 'link request' | 'link approve' | 'devices' }>;
+export type CoreCommand = Exclude<Command, { name: 'help' | 'version' | 'init' | 'run' | 'serve' | 'link request' | 'link approve' | 'devices' | 'devices revoke' }>;
 
 export type CommandDeps = {
   readFile?: (path: string) => Uint8Array;

@@ -1,4 +1,4 @@
-// Command-line shapes of the multi-device commands (`link request`, `link approve`, `devices`), merged into
+// Command-line shapes of the multi-device commands (`link request`, `link approve`, `devices`, `devices revoke`), merged into
 // args.ts's table; kept here so that file only names them.
 import { isRelayUrl } from '../shared/invite.js';
 import { MAX_DEVICE_NAME_CHARS } from '../shared/link/link-protocol.js';
@@ -7,7 +7,8 @@ import { err, ok, type Result } from '../shared/result.js';
 export type LinkCommand =
   | { name: 'link request'; relay: string; deviceName: string | undefined; timeoutMs: number }
   | { name: 'link approve'; code: string; yes: boolean; timeoutMs: number }
-  | { name: 'devices'; json: boolean };
+  | { name: 'devices'; json: boolean }
+  | { name: 'devices revoke'; deviceId: string; timeoutMs: number };
 
 export type LinkTopic = LinkCommand['name'];
 
@@ -15,6 +16,8 @@ export type LinkTopic = LinkCommand['name'];
 export const DEFAULT_LINK_REQUEST_TIMEOUT_S = 600;
 /** How long `link approve` waits for the new device at each step. */
 export const DEFAULT_LINK_APPROVE_TIMEOUT_S = 60;
+/** How long `devices revoke` waits for each relay to connect. */
+export const DEFAULT_REVOKE_TIMEOUT_S = 10;
 
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 type Spec = {
@@ -60,6 +63,16 @@ export const LINK_SPECS: Record<LinkTopic, Spec> = {
     },
   },
   devices: { options: { json: { type: 'boolean' } }, positionals: [], build: (v) => ok({ name: 'devices', json: v.json === true }) },
+  'devices revoke': {
+    options: { timeout: { type: 'string' } },
+    positionals: ['DEVICE_ID'],
+    build(v, p) {
+      const deviceId = p[0]!.trim().toLowerCase();
+      if (deviceId === '') return usage('devices revoke needs the DEVICE_ID of one of this account\'s other devices (see cairn devices)');
+      const t = seconds(str(v.timeout), DEFAULT_REVOKE_TIMEOUT_S);
+      return t.ok ? ok({ name: 'devices revoke', deviceId, timeoutMs: t.value }) : t;
+    },
+  },
 };
 
 export const LINK_HELP: Record<LinkTopic, { usage: string; text: string }> = {
@@ -80,4 +93,13 @@ export const LINK_HELP: Record<LinkTopic, { usage: string; text: string }> = {
       'account, printing {"deviceId","name","sas"}. A mistyped or expired code exits 1, no answer exits 4; nothing changes.',
   },
   devices: { usage: 'devices [--json]', text: 'Lists this account\'s devices: [{"deviceId","name","lastSeen","current"}] (lastSeen: ms since the epoch or null).' },
+  'devices revoke': {
+    usage: 'devices revoke DEVICE_ID [--timeout SECONDS]',
+    text:
+      'Revokes another device of this account (DEVICE_ID: its id from `cairn devices`, or a unique prefix of 8+ characters).\n' +
+      'Every chat and the account doc move to new keys the revoked device never gets, relays stop keeping updates for\n' +
+      'it, and a new device list without it is published. Needs every relay of the account and its chats (--timeout:\n' +
+      'how long to wait for each, default 10 s). Prints {"deviceId"}. An unknown id or this device exits 1; nothing changes.\n' +
+      'The revoked device keeps what it already had, including the account key (docs/SECURITY.md).',
+  },
 };

@@ -73,6 +73,10 @@ export async function runDeviceCommand(command: Exclude<LinkCommand, { name: 'li
     if (!r.ok) return failure(r.code, r.message);
     return { stdout: command.json ? jsonLine(r.value) : devicesText(r.value), exit: EXIT.OK, error: null };
   }
+  if (command.name === 'devices revoke') {
+    const r = await core.revokeDevice(await fullDeviceId(core, command.deviceId), { timeoutMs: command.timeoutMs });
+    return r.ok ? { stdout: jsonLine(r.value), exit: EXIT.OK, error: null } : failure(r.code, r.message);
+  }
   if (!command.yes && deps.tty === null) return failure('USAGE', 'link approve needs a terminal to confirm the security code on, or --yes once you compared it');
   const started = await core.approveLink(command.code, { timeoutMs: command.timeoutMs });
   if (!started.ok) return failure(started.code, started.message);
@@ -82,6 +86,14 @@ export async function runDeviceCommand(command: Exclude<LinkCommand, { name: 'li
   const done = await core.confirmLink(linkId, accept, { timeoutMs: command.timeoutMs });
   if (!done.ok) return failure(done.code, done.message);
   return { stdout: jsonLine({ deviceId: done.value.deviceId, name: done.value.name, sas }), exit: EXIT.OK, error: null };
+}
+
+/** A unique prefix (8+ characters, as `cairn devices` shows 16) names the device; anything else goes as typed. */
+async function fullDeviceId(core: Session['core'], id: string): Promise<string> {
+  if (id.length < 8 || id.length >= 64) return id;
+  const list = await core.devices();
+  const matches = list.ok ? list.value.filter((d) => d.deviceId.startsWith(id)) : [];
+  return matches.length === 1 ? matches[0]!.deviceId : id;
 }
 
 function devicesText(list: DeviceView[]): string {

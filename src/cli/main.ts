@@ -110,11 +110,11 @@ async function runCommand(command: Command, dir: string, deps: RunDeps, secretSo
       return runLinkRequest({ ...command, dir, secret: secret(true), sodium: deps.sodium, env: deps.env, print: (t) => write(deps.stdout, t), printErr: (t) => write(deps.stderr, t) });
     default: {
       const log = deps.env.CAIRN_LOG_LEVEL ? logger(deps.env, 'silent') : undefined;
-      const network = command.name === 'link approve' || (command.name !== 'devices' && needsNetwork(command));
+      const network = command.name === 'link approve' || command.name === 'devices revoke' || (command.name !== 'devices' && needsNetwork(command));
       const session = await openSession({ dir, secret: secret(), sodium: deps.sodium, backend: deps.backend, network, ...(log ? { log } : {}) });
       if (!session.ok) return failure(session.code, session.message);
       try {
-        if (command.name === 'link approve' || command.name === 'devices') return await runDeviceCommand(command, session.value, { tty: deps.tty, printErr: (t) => write(deps.stderr, t) });
+        if (command.name === 'link approve' || command.name === 'devices' || command.name === 'devices revoke') return await runDeviceCommand(command, session.value, { tty: deps.tty, printErr: (t) => write(deps.stderr, t) });
         return await executeCommand(command, session.value.core, { progress: (line) => void write(deps.stderr, `${line}\n`), direct: session.value.via === 'direct' });
       } finally {
         await session.value.close();
