@@ -109,4 +109,20 @@ test('a new device links to Alice’s account from the UI and shows her chat wit
   // Bob's header tells whether every device of the chat holds the same history.
   await expect(bob.page.getByTestId('chat-sync')).toBeVisible({ timeout: NETWORK_MS });
   await screenshot(bob.page, testInfo, '07-bob-chat-sync');
+
+  // Alice revokes the laptop from her first device, after confirming; it leaves her device list.
+  const again = await openSettings(alice.page);
+  await again.getByRole('button', { name: 'Revoke Laptop' }).click();
+  const confirm = again.getByRole('alertdialog', { name: 'Revoke “Laptop”?' });
+  await expect(confirm).toBeVisible();
+  await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await screenshot(alice.page, testInfo, '08-alice-revoke-confirm');
+  await confirm.getByRole('button', { name: 'Revoke device' }).click();
+  await expect(again.getByTestId('device')).toHaveCount(0, { timeout: NETWORK_MS });
+  await expect(confirm).toBeHidden();
+  await expect(again.getByRole('list', { name: 'Your devices' }).getByRole('listitem')).toHaveCount(1);
+  await again.getByRole('button', { name: 'Close' }).click();
+  // Alice and Bob go on chatting on the chat's new keys.
+  await send(alice.page, 'Laptop revoked, still here.');
+  await expect(texts(bob.page).last()).toHaveText('Laptop revoked, still here.', { timeout: NETWORK_MS });
 });
