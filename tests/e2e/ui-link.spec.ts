@@ -99,7 +99,8 @@ test('a new device links to Alice’s account from the UI and shows her chat wit
   await expect(texts(bob.page).last()).toHaveText('Writing from my laptop now.', { timeout: NETWORK_MS });
   await expect(texts(alice.page).last()).toHaveText('Writing from my laptop now.', { timeout: NETWORK_MS });
 
-  // Its own Settings lists both devices, this one marked.
+  // Its own Settings lists both devices, this one marked (seen here in the dark theme).
+  await newPage.emulateMedia({ colorScheme: 'dark' });
   const newSettings = await openSettings(newPage);
   await expect(newSettings.getByTestId('device-current')).toContainText('Laptop');
   await expect(newSettings.getByTestId('device')).toHaveCount(1);
