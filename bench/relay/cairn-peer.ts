@@ -1,7 +1,7 @@
 // Peer for cairn-relay, lean but doing what a real device does: AUTH (Ed25519 over the challenge),
 // OPEN_TOPIC with the capability proof, REGISTER (the room's creator registers every device), SUBSCRIBE,
 // then PUBLISH, and one cumulative ACK per topic at most ACK_DELAY_MS after the first unacked update, each
-// device on its own timer (the relay client's AckCoalescer, default 20 ms).
+// device on its own timer (the relay client's AckCoalescer default, DEFAULT_ACK_DELAY_MS).
 import type WebSocket from 'ws';
 import { decodeRelayFrame, encodeFrame } from '../../src/shared/codec.js';
 import { FrameType, RelayErrorCode } from '../../src/shared/frames.js';
@@ -11,12 +11,14 @@ import { deriveCapability, signAuth, signTopicProof } from '../../src/shared/cry
 import type { TopicCapability } from '../../src/shared/crypto/capability.js';
 import { randomBytes } from '../../src/shared/crypto/sodium.js';
 import type { SignKeyPair, Sodium } from '../../src/shared/crypto/sodium.js';
+import { DEFAULT_ACK_DELAY_MS } from '../../src/main/relay-client/ack-coalescer.js';
 import { makePayload, nowMs, readPayloadAt } from './payload.js';
 import type { PayloadInfo } from './payload.js';
 import { inBatches, openSocket } from './peer.js';
 import type { ConnectRoom, DeliveryListener, Peer, RoomSpec } from './peer.js';
 
-const ACK_DELAY_MS = 20;
+/** The relay client's default window; BENCH_ACK_DELAY_MS overrides it for experiments. */
+const ACK_DELAY_MS = Number(process.env.BENCH_ACK_DELAY_MS ?? DEFAULT_ACK_DELAY_MS);
 const SETUP_TIMEOUT_MS = 20_000;
 const REQ_OPEN = 1;
 const REQ_REGISTER = 2;

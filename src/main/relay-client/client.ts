@@ -16,7 +16,7 @@ import { bytesEqual, toHex } from '../../shared/ids.js';
 import { MAX_FRAME_BYTES } from '../../shared/limits.js';
 import { err, ok } from '../../shared/result.js';
 import type { Result } from '../../shared/result.js';
-import { AckCoalescer, realTimers } from './ack-coalescer.js';
+import { AckCoalescer, DEFAULT_ACK_DELAY_MS, realTimers } from './ack-coalescer.js';
 import type { Timers } from './ack-coalescer.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import type { BackoffOptions } from './backoff.js';
@@ -63,7 +63,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     this.#timers = options.timers ?? realTimers;
     this.#pending = new PendingRequests(options.requestTimeoutMs ?? 30_000, this.#timers);
     const sendAck = (topic: TopicId, seq: number) => !this.#restoring && this.#send({ type: FrameType.Ack, topic, seq });
-    this.#acks = new AckCoalescer(sendAck, options.ackDelayMs ?? 20, this.#timers);
+    this.#acks = new AckCoalescer(sendAck, options.ackDelayMs ?? DEFAULT_ACK_DELAY_MS, this.#timers);
   }
 
   get deviceKey(): DeviceKey {

@@ -12,7 +12,7 @@ export type RelayClientOptions = {
   device: DeviceIdentity;
   /** false: never reconnect. Default: reconnect with DEFAULT_BACKOFF. */
   reconnect?: false | Partial<BackoffOptions>;
-  /** How long acks are coalesced before one ACK per topic leaves (default 20 ms; 0 sends each at once). */
+  /** How long acks are coalesced before one ACK per topic leaves (default DEFAULT_ACK_DELAY_MS, 250 ms; 0 sends each at once). */
   ackDelayMs?: number;
   /** A request without a reply after this long resolves TIMEOUT (default 30 s; 0 waits forever). */
   requestTimeoutMs?: number;
