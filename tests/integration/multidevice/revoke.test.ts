@@ -75,7 +75,8 @@ describe('revoking a device', () => {
     // Bob learns the new key from the KEY_EPOCH on the old topic and moves; an observer holding the new topic's
     // capability (which the phone cannot derive) sees what he sends next, and the phone's old key opens none of it.
     await syncAll([bob, alice]);
-    expect(chatEntry(bob.home, chatId)).toMatchObject({ key: next.key, epoch: 1 });
+    await waitFor(() => chatEntry(bob.home, chatId).key === next.key || undefined, { timeoutMs: 10_000, message: 'the new chat key at Bob' });
+    expect(chatEntry(bob.home, chatId).epoch).toBe(1);
     must(await oracle.client.openTopic(nextCap));
     must(await oracle.client.subscribe(nextCap.topic as TopicId, 0));
     must(await bob.core.send(chatId, 'after the revocation'));
@@ -105,11 +106,52 @@ describe('revoking a device', () => {
     await alice.restart();
     must(await alice.core.send(chatId, 'from alice'));
     must(await bob.core.send(chatId, 'from bob'));
-    await syncAll([alice, bob, alice]);
-    expect(await texts(bob, chatId)).toContain('from alice');
-    expect(await texts(alice, chatId)).toContain('from bob');
+    await syncAll([alice, bob]);
+    await waitFor(async () => (await texts(bob, chatId)).includes('from alice') && (await texts(alice, chatId)).includes('from bob'), { timeoutMs: 10_000, message: 'both messages after the restart' });
     expect(await linkedTexts(phone, chatId)).toEqual(['before']);
     await waitFor(async () => (await relay.stats()).storedUpdates === 0, { timeoutMs: 10_000, message: 'an empty relay at the end' });
     expect(bytesEqual(nextCap.topic, oldCap.topic)).toBe(false);
+  });
+
+  it('moves the other remaining own devices too: they get the new account and chat keys, keep syncing, and new invites reach them', async () => {
+    const relay = await useRelay();
+    const alice = await useCore(sodium, [relay.url], 'Alice');
+    const bob = await useCore(sodium, [relay.url], 'Bob');
+    const carol = await useCore(sodium, [relay.url], 'Carol');
+    await befriend(alice, bob);
+    await befriend(alice, carol);
+    const { chatId } = must(await alice.core.createChat({ with: [bob.accountId] }));
+    await syncAll([alice, bob]);
+    const laptop = await useLinkedCore(sodium, alice, relay.url, 'laptop');
+    const phone = await useLinkedCore(sodium, alice, relay.url, 'phone');
+    must(await laptop.core.sync({ timeoutMs: 20_000 }), 'sync of the laptop');
+    must(await phone.core.sync({ timeoutMs: 20_000 }), 'sync of the phone');
+
+    must(await alice.core.revokeDevice(phone.deviceId), 'revokeDevice');
+    await syncAll([alice, bob]);
+    must(await laptop.core.sync({ timeoutMs: 10_000 }), 'sync of the laptop after the revocation');
+    const next = chatEntry(alice.home, chatId);
+    await waitFor(() => chatEntry(laptop.home, chatId).key === next.key || undefined, { timeoutMs: 10_000, message: 'the new chat key on the laptop' });
+    const aliceKeys = loadIdentity(alice.home.vault, sodium)!;
+    await waitFor(() => bytesEqual(loadIdentity(laptop.home.vault, sodium)!.accountDoc.key, aliceKeys.accountDoc.key) || undefined, { timeoutMs: 10_000, message: 'the new account-doc key on the laptop' });
+    expect(loadIdentity(laptop.home.vault, sodium)!.inbox.secret).toEqual(loadIdentity(alice.home.vault, sodium)!.inbox.secret);
+    expect(must(await laptop.core.devices()).map((d) => d.deviceId)).toEqual([alice.deviceId, laptop.deviceId]);
+
+    // The laptop writes on the new topic; Bob and Alice read it; the phone does not.
+    must(await laptop.core.send(chatId, 'from the laptop'));
+    must(await laptop.core.sync({ timeoutMs: 10_000 }));
+    await waitFor(async () => (await texts(bob, chatId)).includes('from the laptop') && (await texts(alice, chatId)).includes('from the laptop'), { timeoutMs: 10_000, message: "the laptop's message at Bob and Alice" });
+    await waitFor(async () => !(await phone.core.sync({ timeoutMs: 500 })).ok, { timeoutMs: 10_000, message: 'the phone knowing it was revoked' });
+    expect(await linkedTexts(phone, chatId)).not.toContain('from the laptop');
+
+    // Carol's device fetches Alice's new device list (new inbox) and invites her: both remaining devices get the chat.
+    await carol.core.refreshContacts();
+    const { chatId: withCarol } = must(await carol.core.createChat({ with: [alice.accountId], title: 'after' }));
+    await syncAll([carol, alice]);
+    await waitFor(async () => must(await laptop.core.chats()).some((c) => c.chatId === withCarol), { timeoutMs: 10_000, message: 'the new chat on the laptop' });
+    expect(must(await alice.core.chats()).some((c) => c.chatId === withCarol)).toBe(true);
+    await syncAll([alice, bob, carol]);
+    must(await laptop.core.sync({ timeoutMs: 10_000 }));
+    await waitFor(async () => (await relay.stats()).storedUpdates === 0, { timeoutMs: 10_000, message: 'an empty relay' });
   });
 });
