@@ -39,7 +39,6 @@ export function prepareStatements(db: Database.Database) {
     unregister: db.prepare<[Uint8Array, Uint8Array]>('DELETE FROM registrations WHERE topic = ? AND device = ?'),
     registrations: db.prepare<[Uint8Array], RegRow>('SELECT device, cursor, gap_from FROM registrations WHERE topic = ? ORDER BY device'),
     registration: db.prepare<[Uint8Array, Uint8Array], RegRow>('SELECT device, cursor, gap_from FROM registrations WHERE topic = ? AND device = ?'),
-    cursor: db.prepare<[Uint8Array, Uint8Array], number>('SELECT cursor FROM registrations WHERE topic = ? AND device = ?').pluck(),
     setCursor: db.prepare<[number, Uint8Array, Uint8Array]>('UPDATE registrations SET cursor = ? WHERE topic = ? AND device = ?'),
     lowestTwo: db.prepare<[Uint8Array], { device: Uint8Array; cursor: number }>(
       'SELECT device, cursor FROM registrations WHERE topic = ? ORDER BY cursor, device LIMIT 2',

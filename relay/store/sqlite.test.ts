@@ -1,9 +1,10 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { relayStoreAcceptance } from './acceptance.js';
-import { device, hex, publish, setupTopic } from './acceptance-fixtures.js';
+import { device, hex, publish, setupTopic, storedSeqs } from './acceptance-fixtures.js';
 import { EXPIRE_CHUNK, openSqliteStore } from './sqlite.js';
 import type { RelayStore } from './types.js';
 
@@ -47,6 +48,44 @@ describe('relay SQLite store: expiry in bounded transactions', () => {
       expect((await store.getRegistration(topic, device(1)))?.gapFrom).toBe(2);
       expect(await store.stats()).toMatchObject({ storedUpdates: 1, storedBytes: (await store.readAfter(topic, 0, 10))[0]!.payload.length });
     } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('relay SQLite store: cached cursors follow commits only', () => {
+  it('keeps the cursors and floor of a rolled-back ack batch out of its cache, and sees registrations made since', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-relay-cursors-'));
+    const path = join(dir, 'relay.sqlite');
+    const store = await openSqliteStore({ path });
+    // A second connection plays the failure: a trigger that aborts any deletion from updates.
+    const other = new Database(path);
+    try {
+      const topic = await setupTopic(store, 1, [1, 2]);
+      await publish(store, topic, [3, 3, 3]);
+      expect(await store.cursorFloor(topic)).toMatchObject({ min: 0, second: 0 }); // loads the cache
+      other.exec("CREATE TRIGGER no_delete BEFORE DELETE ON updates BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
+      await expect(store.ack([{ topic, device: device(1), seq: 3 }, { topic, device: device(2), seq: 3 }])).rejects.toThrow(/disk on fire/);
+      expect((await store.getRegistration(topic, device(1)))?.cursor).toBe(0);
+      expect(await store.cursorFloor(topic)).toMatchObject({ min: 0, second: 0 });
+      other.exec('DROP TRIGGER no_delete');
+      // Device 1 alone moving deletes nothing: the cache must still hold device 2 at 0, not the rolled-back 3.
+      const [r1] = await store.ack([{ topic, device: device(1), seq: 3 }]);
+      expect(r1).toMatchObject({ cursor: 3, deleted: [], floor: { min: 0, second: 3 } });
+      expect(hex(r1!.floor.minDevice!)).toBe(hex(device(2)));
+      // A device registered after the cache was filled holds the floor down.
+      await store.register(topic, [device(4)], 0);
+      const [r2] = await store.ack([{ topic, device: device(2), seq: 3 }]);
+      expect(r2).toMatchObject({ cursor: 3, deleted: [], floor: { min: 0, second: 3 } });
+      expect(hex(r2!.floor.minDevice!)).toBe(hex(device(4)));
+      // Once it is gone again, everything is deletable.
+      const gone = await store.unregister(topic, [device(4)]);
+      expect(gone.deleted).toEqual([1, 2, 3]);
+      expect(await storedSeqs(store, topic)).toEqual([]);
+      expect(await store.cursorFloor(topic)).toMatchObject({ min: 3, second: 3 });
+    } finally {
+      other.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
