@@ -51,6 +51,20 @@ describe('message rows', () => {
     expect(m.search('again')).toEqual([]);
   });
 
+  it('indexes each row once: duplicates, edits and rows written inside a caller transaction', () => {
+    const m = createMessageStore(t.db);
+    const integrity = () => t.db.prepare("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)").run();
+    t.db.transaction(() => m.upsert([msg('c', 'a', 1, 'first words'), msg('c', 'b', 2, 'second words')]))();
+    m.upsert([msg('c', 'a', 1, 'first words')]);
+    m.upsert([msg('c', 'b', 2, 'second words', { replyTo: 'a' })]);
+    expect(m.search('words').map((r) => r.id).sort()).toEqual(['a', 'b']);
+    expect(m.get('c', 'b')?.replyTo).toBe('a');
+    m.upsert([msg('c', 'a', 1, 'changed text', { editedAt: 3 })]);
+    expect(m.search('words').map((r) => r.id)).toEqual(['b']);
+    expect(m.search('changed').map((r) => r.id)).toEqual(['a']);
+    integrity();
+  });
+
   it('searches with bm25 ranking, prefixes, a chat filter, and any user input', () => {
     const m = createMessageStore(t.db);
     m.upsert([

@@ -48,12 +48,13 @@ export function createOutboxStore(db: ClientDb): OutboxStore {
     ),
     removeChatDelivery: db.prepare<[string]>('DELETE FROM delivery WHERE chat = ?'),
   };
-  const published = db.transaction((id: number, chat: string | null, seq: number) => {
+  const publishedRow = (id: number, chat: string | null, seq: number): void => {
     const row = q.get.get(id);
     if (!row) return;
     q.remove.run(id);
     if (chat !== null && row.message_id !== null) q.sent.run(chat, row.message_id, row.relay, seq);
-  });
+  };
+  const publishedTx = db.transaction(publishedRow);
   const delivered = db.transaction((relay: string, chat: string, seq: number) => {
     const ids = q.toDeliver.all(relay, chat, seq).map((r) => r.message_id);
     if (ids.length > 0) q.deliver.run(relay, chat, seq);
@@ -63,7 +64,8 @@ export function createOutboxStore(db: ClientDb): OutboxStore {
     add: (r) => Number(q.add.run(r.relay, r.topic, r.doc, r.envelope, r.messageId, r.createdAt).lastInsertRowid),
     next: (relay, afterId, limit) =>
       q.next.all(relay, afterId, limit).map((r) => ({ id: r.id, relay: r.relay, topic: r.topic, doc: r.doc, envelope: r.envelope, messageId: r.message_id, createdAt: r.created_at })),
-    published: (id, chat, seq) => published(id, chat, seq),
+    // No savepoint per row inside the worker's batch transaction.
+    published: (id, chat, seq) => (db.inTransaction ? publishedRow(id, chat, seq) : publishedTx(id, chat, seq)),
     remove: (id) => void q.remove.run(id),
     count: () => q.count.get()!.n,
     relays: () => q.relays.all().map((r) => r.relay),
