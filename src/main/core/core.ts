@@ -29,6 +29,7 @@ import { LinkApprovals } from './link/approvals.js';
 import { publishRecords, setProfile, whoami } from './profile.js';
 import { addRelay, removeRelay } from './relays.js';
 import { revokeDevice } from './revoke.js';
+import { INBOX_DOC_PREFIX, resendInvites } from './invite-resend.js';
 
 export type CoreOptions = {
   home: Home;
@@ -148,6 +149,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       wantsChatSync: () => emitter.has('chatSync'),
     },
   });
+      topicClosed: (_url, row) => {
+        if (ctx === null || !row.doc.startsWith(INBOX_DOC_PREFIX)) return false;
+        void resendInvites(ctx, row.doc.slice(INBOX_DOC_PREFIX.length), row.topic).catch((e: unknown) => log.warn({}, `re-sending invites failed: ${(e as Error).message}`));
+        return true;
+      },
   const directory = new Directory({ db, sodium, pool: engine.pool, log, now, stopped: () => engine.stopped, listChanged: (account, added) => ctx !== null && deviceListChanged(ctx, account, added) });
   directory.load();
   for (const which of ['deviceListRecord', 'profileRecord'] as const) {

@@ -60,6 +60,8 @@ export type EngineEvents = {
   /** A chat's proof-of-convergence status changed (only computed while wantsChatSync says someone listens). */
   chatSync?(status: ChatSyncStatus): void;
   wantsChatSync?(): boolean;
+  /** An outbox row met a closed topic (TOPIC_CLOSED) that is no doc's: true drops it (see OutboxWorkerOptions.closed). */
+  topicClosed?(url: string, row: { doc: string; topic: Uint8Array }): boolean;
 };
 
 export type EngineOptions = {
@@ -174,7 +176,16 @@ export class SyncEngine {
         },
       },
     });
-    this.#worker = new OutboxWorker({ db, outbox: this.outbox, registry: this.registry, pool: this.pool, log, published: (m) => this.#published(m) });
+    this.#worker = new OutboxWorker({
+      db,
+      outbox: this.outbox,
+      registry: this.registry,
+      pool: this.pool,
+      log,
+      published: (m) => this.#published(m),
+      // A doc's own rows are resealed when it moves to its new topic; others (invites) are the core's to handle.
+      closed: (url, row) => this.registry.spec(row.doc) === null && o.events.topicClosed?.(url, row) === true,
+    });
     this.#inbound = new InboundQueues({ registry: this.registry, pool: this.pool, log, decide: (url, f) => this.#decide(url, f), retryMs: o.inboundRetryMs, idle: () => this.#waiter.notify() });
     const messageCount = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM messages WHERE chat = ?');
     this.#convergence = new Convergence({
