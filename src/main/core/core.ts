@@ -27,7 +27,7 @@ import * as messages from './messages.js';
 import { createPolicy } from './policy.js';
 import { LinkApprovals } from './link/approvals.js';
 import { publishRecords, setProfile, whoami } from './profile.js';
-import { addRelay, removeRelay } from './relays.js';
+import { addRelay, adoptRelays, removeRelay } from './relays.js';
 import { revokeDevice } from './revoke.js';
 import { INBOX_DOC_PREFIX, resendInvites } from './invite-resend.js';
 
@@ -126,7 +126,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           if (emitter.has('messages')) emitter.emit('messages', { chatId: chat, messages: messageViews(ctx, chat, rows) });
           if (emitter.has('chat')) emitter.emit('chat', chatViewOf(ctx, entry));
         }
-        if (c.accountChanged) watcher.reconcile(ctx);
+        if (c.accountChanged) {
+          watcher.reconcile(ctx);
+          adoptRelays(ctx, relays);
+        }
         queueStatus();
       },
       messageStates(map) {
@@ -146,14 +149,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       backfill: (p) => emitter.emit('backfill', p),
       seen: (device, at) => ctx !== null && lastSeen.note(ctx, device, at),
       chatSync: (s) => emitter.emit('chatSync', s),
-      wantsChatSync: () => emitter.has('chatSync'),
-    },
-  });
       topicClosed: (_url, row) => {
         if (ctx === null || !row.doc.startsWith(INBOX_DOC_PREFIX)) return false;
         void resendInvites(ctx, row.doc.slice(INBOX_DOC_PREFIX.length), row.topic).catch((e: unknown) => log.warn({}, `re-sending invites failed: ${(e as Error).message}`));
         return true;
       },
+      wantsChatSync: () => emitter.has('chatSync'),
+    },
+  });
   const directory = new Directory({ db, sodium, pool: engine.pool, log, now, stopped: () => engine.stopped, listChanged: (account, added) => ctx !== null && deviceListChanged(ctx, account, added) });
   directory.load();
   for (const which of ['deviceListRecord', 'profileRecord'] as const) {
@@ -181,6 +184,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   followInbox(c);
   followRetiredTopics(c);
   watcher.reconcile(c, false);
+  adoptRelays(c, relays);
 
   let started = false;
   let refreshTimer: ReturnType<typeof setInterval> | null = null;
