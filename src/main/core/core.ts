@@ -149,12 +149,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       backfill: (p) => emitter.emit('backfill', p),
       seen: (device, at) => ctx !== null && lastSeen.note(ctx, device, at),
       chatSync: (s) => emitter.emit('chatSync', s),
+      wantsChatSync: () => emitter.has('chatSync'),
       topicClosed: (_url, row) => {
         if (ctx === null || !row.doc.startsWith(INBOX_DOC_PREFIX)) return false;
         void resendInvites(ctx, row.doc.slice(INBOX_DOC_PREFIX.length), row.topic).catch((e: unknown) => log.warn({}, `re-sending invites failed: ${(e as Error).message}`));
         return true;
       },
-      wantsChatSync: () => emitter.has('chatSync'),
     },
   });
   const directory = new Directory({ db, sodium, pool: engine.pool, log, now, stopped: () => engine.stopped, listChanged: (account, added) => ctx !== null && deviceListChanged(ctx, account, added) });

@@ -151,6 +151,11 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     return this.#request((reqId) => ({ type: FrameType.Unregister, reqId, topic, devices }), expectOk);
   }
 
+  /** Closes a topic this connection proved (CLOSE_TOPIC): the relay then refuses publishes there with TOPIC_CLOSED. */
+  closeTopic(topic: TopicId): Promise<Result<void, RequestErrorCode>> {
+    return this.#request((reqId) => ({ type: FrameType.CloseTopic, reqId, topic }), expectOk);
+  }
+
   putRecord(record: Uint8Array): Promise<Result<void, RequestErrorCode>> {
     return this.#request((reqId) => ({ type: FrameType.PutRecord, reqId, record }), expectOk);
   }
@@ -348,8 +353,3 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     waiter?.(r);
   }
 }
-  /** Closes a topic this connection proved (CLOSE_TOPIC): the relay then refuses publishes there with TOPIC_CLOSED. */
-  closeTopic(topic: TopicId): Promise<Result<void, RequestErrorCode>> {
-    return this.#request((reqId) => ({ type: FrameType.CloseTopic, reqId, topic }), expectOk);
-  }
-
