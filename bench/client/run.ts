@@ -19,6 +19,8 @@ import { awaitQuiet } from './meter.js';
 import type { Fig } from './meter.js';
 import { contextTable, markdownTable, summarize } from './report.js';
 import { newPeer, peerFrames } from './traffic.js';
+import { backfillTable, measureBackfill } from './backfill.js';
+import type { MeasuredBackfill } from './backfill.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..', '..');
@@ -30,6 +32,8 @@ const DEADLINE_MS = 7 * 60_000;
 const QUIET_BUDGET_MS = 60_000;
 const NOISY_PERCENT = 40;
 const MAX_ATTEMPTS = Math.max(1, Number(env.BENCH_ATTEMPTS ?? 1));
+/** Issue 5's backfill runs after the client runs (BENCH_BACKFILL_REPS=0 skips it; bench:backfill runs it alone). */
+const BACKFILL_REPS = Math.max(0, Number(env.BENCH_BACKFILL_REPS ?? 3));
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -96,6 +100,12 @@ async function main(): Promise<void> {
     }
   }
 
+  let backfill: MeasuredBackfill[] = [];
+  if (BACKFILL_REPS > 0) {
+    log(`backfill (issue 5): a new device gets 10,000 messages from one peer through a real relay, ${BACKFILL_REPS} runs, '${coreDefault}' crypto…`);
+    backfill = await measureBackfill(await loadSodium(), repoRoot, 10_000, BACKFILL_REPS, log);
+  }
+
   const summary = summarize(runs);
   const table = markdownTable(summary, REPS);
   const context = contextTable(summary, runs);
@@ -105,12 +115,14 @@ async function main(): Promise<void> {
   const resultsDir = join(repoRoot, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, `client-${date}.json`);
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, config, templates: { emptyBuildMs: empty.buildMs, bigBuildMs: big.buildMs, bigDbBytes: big.dbBytes }, summary, runs, table, context }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, config, templates: { emptyBuildMs: empty.buildMs, bigBuildMs: big.buildMs, bigDbBytes: big.dbBytes }, summary, runs, table, context, backfill }, null, 2)}\n`);
   process.stdout.write(
     `\n## Client core benchmark ${date} (${machine.cpus} × ${machine.cpuModel}, Node ${machine.node})\n\n${table}\n\n${context}\n\n` +
       `Cells: CPU time of the main thread (wall time in parentheses); verdicts go by CPU time. ` +
       `The core in Node uses '${coreDefault}' crypto (loadSodium prefers sodium-native; the CLI asks for it). ` +
-      `A wasm Ed25519 verify alone costs about 90 µs (ENVIRONMENT.md; measured above), so catch-up at 10k msg/s needs sodium-native or verify workers.\n\nraw results: ${file}\n`,
+      `A wasm Ed25519 verify alone costs about 90 µs (ENVIRONMENT.md; measured above), so catch-up at 10k msg/s needs sodium-native or verify workers.\n\n` +
+      (backfill.length > 0 ? `### Backfill of a new device (issue 5), '${coreDefault}' crypto\n\n${backfillTable(backfill)}\n\n` : '') +
+      `raw results: ${file}\n`,
   );
   log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }

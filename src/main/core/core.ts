@@ -40,7 +40,7 @@ export type CoreOptions = {
   requestTimeoutMs?: number;
   /** Period of the contacts' profile refresh once started (default 15 min; 0: never). */
   profileRefreshMs?: number;
-  /** Bytes per second of one sync step-2 answer (default 1 MiB/s). */
+  /** Bytes per second of one sync step-2 answer (default 4 MiB/s). */
   step2BytesPerSecond?: number;
   /** Delay before an inbound update whose sender could not be checked is tried again (default 5 s). */
   inboundRetryMs?: number;
