@@ -91,6 +91,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   // A device another own device revoked stops syncing; its local history stays readable.
   let revoked = getMeta(db, REVOKED_META) !== undefined;
+  let revoking = false;
   const epochs: EpochDeps = {
     vault: home.vault,
     revoked(reason) {
@@ -257,8 +258,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     backfillProgress: () => guard('backfillProgress', () => ok(engine.backfillProgress())),
     revokeDevice: (deviceId, o) =>
       guard('revokeDevice', async () => {
-        await core.start();
-        return revokeDevice(c, epochs, deviceId, o?.timeoutMs);
+        // Two revocations at once would draw two epochs of the same number.
+        if (revoking) return err('NOT_ALLOWED', 'a revocation is already running on this device');
+        revoking = true;
+        try {
+          await core.start();
+          return await revokeDevice(c, epochs, deviceId, o?.timeoutMs);
+        } finally {
+          revoking = false;
+        }
       }),
     chatSyncStatus: (chatId) =>
       guard('chatSyncStatus', () => {

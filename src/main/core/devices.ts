@@ -42,7 +42,8 @@ export async function registerDevices(ctx: CoreContext, account: string, devices
       if ((shared !== null && !shared.has(hex)) || !ctx.engine.pool.isReady(entry.url, hex)) continue;
       work.push(
         entry.client.register(t.spec.topic, devices).then((r) => {
-          if (!r.ok && !ctx.engine.stopped) ctx.log.warn({ relay: entry.url, topic: hex }, `registering new devices failed: ${r.message}`);
+          // A closed topic (left behind by a key epoch) takes no registrations and needs none.
+          if (!r.ok && r.code !== 'TOPIC_CLOSED' && !ctx.engine.stopped) ctx.log.warn({ relay: entry.url, topic: hex }, `registering new devices failed: ${r.message}`);
         }),
       );
     }

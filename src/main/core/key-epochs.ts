@@ -5,7 +5,7 @@
 import { deriveCapability, deriveInboxCapability } from '../../shared/crypto/capability.js';
 import { openEnvelope, sealEnvelope } from '../../shared/crypto/envelope.js';
 import { decodeAppMessage } from '../../shared/docs/app-message.js';
-import { getChat, putChat } from '../../shared/docs/account-doc.js';
+import { getChat, getSetting, putChat } from '../../shared/docs/account-doc.js';
 import { decodeKeyEpoch, openKeyEpoch } from '../../shared/docs/key-epoch.js';
 import { RecordKind, TopicFlags } from '../../shared/frames.js';
 import type { UpdateFrame } from '../../shared/frames.js';
@@ -68,9 +68,14 @@ function retire(ctx: CoreContext, t: RetiredTopic): void {
   followRetired(ctx, t);
 }
 
+/** Account-doc setting holding the account's key epoch, so a device linked after a revocation knows it too. */
+export const ACCOUNT_EPOCH_SETTING = 'account.epoch';
+
+/** The account's key epoch: what this device moved to (meta), or what the account doc says, whichever is higher. */
 export function accountEpoch(ctx: CoreContext): number {
   const v = getMeta(ctx.db, ACCOUNT_EPOCH_META);
-  return typeof v === 'number' ? v : 0;
+  const s = getSetting(accountDoc(ctx), ACCOUNT_EPOCH_SETTING);
+  return Math.max(typeof v === 'number' ? v : 0, typeof s === 'number' && Number.isSafeInteger(s) ? s : 0);
 }
 
 /** Seals the doc's queued outbox rows of the old topic again for the new one (they could never be published). */

@@ -7,7 +7,7 @@ import type { TopicCapability } from '../../shared/crypto/capability.js';
 import { deriveInboxCapability } from '../../shared/crypto/capability.js';
 import { sealEnvelope } from '../../shared/crypto/envelope.js';
 import { randomBytes } from '../../shared/crypto/sodium.js';
-import { listChats, putChat, removeDevice } from '../../shared/docs/account-doc.js';
+import { listChats, putChat, removeDevice, setSetting } from '../../shared/docs/account-doc.js';
 import type { ChatEntry } from '../../shared/docs/account-doc.js';
 import { encodeKeyEpoch } from '../../shared/docs/key-epoch.js';
 import type { KeyEpochRecipient } from '../../shared/docs/key-epoch.js';
@@ -21,7 +21,7 @@ import { accountDoc, accountDocTopic, changeAccount, chatDocTopic } from './cont
 import type { CoreContext } from './context.js';
 import { ownDeviceList } from './devices.js';
 import { inboxBoxKeypair, nextDeviceListVersion, signDeviceList, storeDeviceListRecord } from './identity.js';
-import { accountEpoch, switchAccount } from './key-epochs.js';
+import { ACCOUNT_EPOCH_SETTING, accountEpoch, switchAccount } from './key-epochs.js';
 import type { EpochDeps } from './key-epochs.js';
 import { publishRecords } from './profile.js';
 
@@ -45,6 +45,9 @@ export async function revokeDevice(ctx: CoreContext, deps: EpochDeps, input: str
   const others = [...new Set(chats.flatMap((c) => c.members))].filter((a) => a !== ctx.me.account && ctx.directory.deviceList(a) === null);
   for (const a of others) await ctx.directory.fetch(RecordKind.DeviceList, a, chats.find((c) => c.members.includes(a))!.relays, timeoutMs);
   if (engine.stopped) return err('NOT_ALLOWED', 'this device is shutting down');
+  // A member none of whose devices gets the new key would be cut off from the chat.
+  const unknown = others.filter((a) => ctx.directory.deviceList(a) === null);
+  if (unknown.length > 0) return err('RELAY_UNREACHABLE', `cannot fetch the device list of ${unknown.join(', ')}: their devices could not get the new keys; nothing changed`);
 
   // The next epoch: new secrets, and the device list without the revoked device that names the new inbox.
   const remaining = list.devices.filter((d) => d !== target);
@@ -88,6 +91,7 @@ export async function revokeDevice(ctx: CoreContext, deps: EpochDeps, input: str
     changeAccount(ctx, (doc) => {
       for (const next of rotated) putChat(doc, next);
       removeDevice(doc, deviceId);
+      setSetting(doc, ACCOUNT_EPOCH_SETTING, epoch);
     });
   });
   await Promise.all([...ctx.relays().map((url) => publishRecords(ctx, url)), closeOld(ctx, old)]);

@@ -154,5 +154,16 @@ describe('revoking a device', () => {
     await syncAll([alice, bob, carol]);
     must(await laptop.core.sync({ timeoutMs: 10_000 }));
     await waitFor(async () => (await relay.stats()).storedUpdates === 0, { timeoutMs: 10_000, message: 'an empty relay' });
+
+    // A device linked after the revocation knows the account's epoch (from the account doc): when it revokes the
+    // laptop, the next epoch is 2 and Alice's first device follows it.
+    const tablet = await useLinkedCore(sodium, alice, relay.url, 'tablet');
+    must(await tablet.core.sync({ timeoutMs: 20_000 }), 'sync of the tablet');
+    must(await tablet.core.revokeDevice(laptop.deviceId), 'revoke from the tablet');
+    const tabletKey = loadIdentity(tablet.home.vault, sodium)!.accountDoc.key;
+    expect(bytesEqual(tabletKey, aliceKeys.accountDoc.key)).toBe(false);
+    await waitFor(() => bytesEqual(loadIdentity(alice.home.vault, sodium)!.accountDoc.key, tabletKey) || undefined, { timeoutMs: 10_000, message: "the tablet's epoch on Alice's first device" });
+    await waitFor(() => chatEntry(alice.home, chatId).epoch === 2 || undefined, { timeoutMs: 10_000, message: 'epoch 2 of the chat' });
+    expect(must(await alice.core.devices()).map((d) => d.deviceId)).toEqual([alice.deviceId, tablet.deviceId]);
   });
 });
