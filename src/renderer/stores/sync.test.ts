@@ -23,6 +23,9 @@ describe('sync store', () => {
     expect(chatSyncText(status([device(ME_DEVICE, ME, true, true), device('b9'.repeat(32), BOB, false), device('e5'.repeat(32), ME, false)]), name)).toBe("Syncing: b2's device and 1 more are behind");
     expect(chatSyncText(status([device(ME_DEVICE, ME, true, true), device('b9'.repeat(32), BOB, null)]), name)).toBe('Checking sync with 1 device…');
     expect(chatSyncText(undefined, name)).toBeNull();
+    // While this device backfills, it is the one behind, whatever the digests say.
+    expect(chatSyncText(status([device(ME_DEVICE, ME, true, true), device('e5'.repeat(32), ME, false)]), name, true)).toBe('Syncing: this device is catching up');
+    expect(chatSyncText(status([device(ME_DEVICE, ME, true, true), device('e5'.repeat(32), ME, true)]), name, true)).toBe('All 2 devices in sync');
   });
 
   it('loads progress and chat status from the core and follows their events', async () => {

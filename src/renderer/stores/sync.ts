@@ -17,11 +17,15 @@ export function backfillText(p: BackfillProgress | null): string | null {
 /** Names a device for the chat header: own devices by their name, others' as "Bob's device". */
 export type DeviceNamer = (deviceId: string, account: string) => string;
 
-/** "All 3 devices in sync", "Syncing: Laptop is behind", or null when nothing is known yet. */
-export function chatSyncText(s: ChatSyncStatus | null | undefined, name: DeviceNamer): string | null {
+/**
+ * "All 3 devices in sync", "Syncing: Laptop is behind", or null when nothing is known yet. A differing digest
+ * does not say which side lags; while this device is still backfilling (`catchingUp`), it is this one.
+ */
+export function chatSyncText(s: ChatSyncStatus | null | undefined, name: DeviceNamer, catchingUp = false): string | null {
   if (s === null || s === undefined || s.devices.length === 0) return null;
   const n = s.devices.length;
   if (s.allInSync) return n === 1 ? 'This device is the only one in this chat' : `All ${n} devices in sync`;
+  if (catchingUp) return 'Syncing: this device is catching up';
   const behind = s.devices.filter((d) => d.inSync === false);
   if (behind.length > 0) {
     const first = name(behind[0]!.deviceId, behind[0]!.account);
