@@ -52,6 +52,7 @@ describe('profile store', () => {
     const png = { mime: 'image/png', bytes: new Uint8Array(1000) };
     expect(await profile.setAvatar(png)).toBe(true);
     expect(profile.avatar).toBe(png);
+    expect(profile.avatarSrc).toMatch(/^data:image\/png;base64,AAAA/);
     expect(await profile.setAvatar({ mime: 'image/png', bytes: new Uint8Array(MAX_AVATAR_BYTES + 1) })).toBe(false);
     expect(profile.error?.text).toMatch(/at most 64 KB/);
     expect(await profile.setAvatar({ mime: 'image/svg+xml', bytes: new Uint8Array(10) })).toBe(false);
@@ -61,6 +62,7 @@ describe('profile store', () => {
     expect(profile.error?.code).toBe('TOO_LARGE');
     expect(await profile.setAvatar(null)).toBe(true);
     expect(profile.avatar).toBeNull();
+    expect(profile.avatarSrc).toBeNull();
   });
 
   it('explains unusable images', () => {
