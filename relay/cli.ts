@@ -9,7 +9,7 @@ import { createLogger } from './log.js';
 import { createRelay } from './server.js';
 import { createMemoryStore } from './store/memory.js';
 import { openSqliteStore } from './store/sqlite.js';
-import { openSqliteWorkerStore } from './store/sqlite-worker.js';
+import { openSqliteWorkerStore, withCheckpointThread } from './store/sqlite-worker.js';
 import type { RelayStore } from './store/types.js';
 
 /** File name of the SQLite store inside --data. */
@@ -23,7 +23,8 @@ export const STORE_FILE = 'relay.sqlite';
 async function openStore(config: RelayConfig, log: Logger): Promise<RelayStore> {
   if (config.store === 'memory') return createMemoryStore();
   const options = { path: join(config.dataDir, STORE_FILE), synchronous: config.sync === 'full' ? ('FULL' as const) : ('NORMAL' as const) };
-  if (process.env.CAIRN_RELAY_SQLITE_THREAD !== 'worker') return openSqliteStore(options);
+  const onCheckpointError = (error: Error): void => log.warn({ err: error }, 'the WAL checkpoint thread stopped; SQLite checkpoints inside commits again');
+  if (process.env.CAIRN_RELAY_SQLITE_THREAD !== 'worker') return withCheckpointThread(await openSqliteStore(options), options.path, undefined, onCheckpointError);
   return openSqliteWorkerStore({
     ...options,
     onFatal: (error) => {
@@ -31,7 +32,7 @@ async function openStore(config: RelayConfig, log: Logger): Promise<RelayStore> 
       process.stderr.write(`cairn-relay: ${error.message}\n`);
       process.exit(1);
     },
-    onCheckpointError: (error) => log.warn({ err: error }, 'the WAL checkpoint thread stopped; SQLite checkpoints inside commits again'),
+    onCheckpointError,
   });
 }
 

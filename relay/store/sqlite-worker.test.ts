@@ -5,7 +5,8 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { relayStoreAcceptance } from './acceptance.js';
 import { device, payload, publish, setupTopic, storedSeqs, topicId } from './acceptance-fixtures.js';
-import { connectStoreWorker, openSqliteWorkerStore } from './sqlite-worker.js';
+import { openSqliteStore } from './sqlite.js';
+import { connectStoreWorker, openSqliteWorkerStore, withCheckpointThread } from './sqlite-worker.js';
 import type { RelayStore } from './types.js';
 
 relayStoreAcceptance('sqlite-worker', async () => {
@@ -106,8 +107,16 @@ describe('relay SQLite store in a worker thread', () => {
     await expect(openSqliteWorkerStore({ path })).rejects.toThrow(/not a database/);
   });
 
-  it('checkpoints the WAL from its own thread long before SQLite would, and leaves no WAL after close', async () => {
-    const { store, path } = await open(10);
+  it.each(['worker', 'in-thread'])('checkpoints the WAL from its own thread long before SQLite would, and leaves no WAL after close (%s store)', async (kind) => {
+    let store: RelayStore;
+    let path: string;
+    if (kind === 'worker') ({ store, path } = await open(10));
+    else {
+      const dir = mkdtempSync(join(tmpdir(), 'cairn-relay-checkpoint-'));
+      dirs.push(dir);
+      path = join(dir, 'relay.sqlite');
+      store = withCheckpointThread(await openSqliteStore({ path }), path, 10);
+    }
     const topic = await setupTopic(store, 1);
     const before = statSync(path).size;
     // ~50 pages: far below the 1000 pages at which SQLite checkpoints by itself; only a checkpoint grows the file.
