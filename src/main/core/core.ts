@@ -21,7 +21,7 @@ import { Directory } from './directory.js';
 import { CoreEmitter } from './emitter.js';
 import { accountRelays, getMeta, loadIdentity, setMeta, storedRecord } from './identity.js';
 import { decideInvite, followInbox } from './inbox.js';
-import { acceptKeyEpoch, decideRetired, followRetiredTopics, REVOKED_META } from './key-epochs.js';
+import { acceptKeyEpoch, checkStillListed, decideRetired, followRetiredTopics, REVOKED_META } from './key-epochs.js';
 import type { EpochDeps } from './key-epochs.js';
 import * as messages from './messages.js';
 import { createPolicy } from './policy.js';
@@ -144,6 +144,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       relayOpen(url) {
         if (ctx === null) return;
         if (relays.includes(url)) void publishRecords(ctx, url);
+        if (relays.includes(url)) void checkStillListed(ctx, epochs, url);
         void unregisterBlocked(ctx, url);
       },
       status: queueStatus,

@@ -151,6 +151,18 @@ function acceptList(ctx: CoreContext, owner: string, bytes: Uint8Array): { revok
   return { revokesMe: !listsMe };
 }
 
+/** A device offline during its revocation finds the KEY_EPOCH gone (nobody kept it for it): the account's device
+ *  list on a relay, newer than its own and without it, tells it instead. */
+export async function checkStillListed(ctx: CoreContext, deps: EpochDeps, url: string): Promise<void> {
+  const outcome = await ctx.directory.fetch(RecordKind.DeviceList, ctx.me.account, [url], ctx.timing.requestTimeoutMs);
+  const list = ctx.directory.deviceList(ctx.me.account);
+  if (outcome !== 'found' || list === null || ctx.engine.stopped) return;
+  const stored = storedRecord(ctx.db, 'deviceListRecord');
+  const parsed = stored === null ? null : parseRecord(stored);
+  if (ctx.directory.deviceListVersion(ctx.me.account) <= (parsed?.ok === true ? parsed.value.version : 0)) return;
+  if (!list.devices.some((d) => bytesEqual(d.signKey, ctx.id.device.publicKey))) deps.revoked(`the account's device list on ${url} no longer names this device`);
+}
+
 export type EpochTarget = { doc: string; kind: 'chat' | 'account'; topic: TopicId };
 
 /** A KEY_EPOCH from a member device (already checked) on a doc's current or retired topic; always acked. */

@@ -2,10 +2,11 @@
 // revokes her second device from the first. The rest move to new keys and topics; the revoked device gets
 // nothing new, cannot open what is sealed under the new key, and no longer holds up deletion on the relay.
 import * as Y from 'yjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { loadSodium } from '../../../src/main/crypto/index.js';
-import { loadIdentity } from '../../../src/main/core/index.js';
+import { createCore, loadIdentity } from '../../../src/main/core/index.js';
 import { createDocLog } from '../../../src/main/db/index.js';
+import { openHome } from '../../../src/main/home/index.js';
 import type { Home } from '../../../src/main/home/index.js';
 import { deriveCapability } from '../../../src/shared/crypto/capability.js';
 import { openEnvelope } from '../../../src/shared/crypto/envelope.js';
@@ -19,6 +20,9 @@ import { befriend, must, syncAll, texts, useCore } from '../core/cores.js';
 import { useClient, useRelay } from '../helpers/harness.js';
 import { waitFor } from '../helpers/wait.js';
 import { texts as linkedTexts, useLinkedCore } from './linked.js';
+
+/** The passphrase linked.ts gives the homes it links. */
+const LINKED_PASSPHRASE = 'second device passphrase';
 
 let sodium: Sodium;
 beforeAll(async () => {
@@ -165,5 +169,30 @@ describe('revoking a device', () => {
     await waitFor(() => bytesEqual(loadIdentity(alice.home.vault, sodium)!.accountDoc.key, tabletKey) || undefined, { timeoutMs: 10_000, message: "the tablet's epoch on Alice's first device" });
     await waitFor(() => chatEntry(alice.home, chatId).epoch === 2 || undefined, { timeoutMs: 10_000, message: 'epoch 2 of the chat' });
     expect(must(await alice.core.devices()).map((d) => d.deviceId)).toEqual([alice.deviceId, tablet.deviceId]);
+  });
+
+  it('tells a device that was offline during its revocation, from the device list on the relay, once it is back', async () => {
+    const relay = await useRelay();
+    const alice = await useCore(sodium, [relay.url], 'Alice');
+    const phone = await useLinkedCore(sodium, alice, relay.url, 'phone');
+    must(await phone.core.sync({ timeoutMs: 20_000 }), 'sync of the phone');
+    await phone.shutdown();
+    must(await alice.core.revokeDevice(phone.deviceId), 'revokeDevice');
+    await syncAll([alice]);
+    await waitFor(async () => (await relay.stats()).storedUpdates === 0, { timeoutMs: 10_000, message: 'an empty relay' });
+
+    const opened = openHome({ dir: phone.dir, sodium, passphrase: LINKED_PASSPHRASE });
+    if (!opened.ok) throw new Error(opened.message);
+    const again = await createCore({ home: opened.value, sodium, requestTimeoutMs: 5000, relayClientOptions: { reconnect: { baseMs: 50, maxMs: 500 } } });
+    onTestFinished(async () => {
+      await again.stop();
+      opened.value.close();
+    });
+    await again.start();
+    await waitFor(async () => {
+      const r = await again.sync({ timeoutMs: 2000 });
+      return !r.ok && r.code === 'NOT_ALLOWED' && /revoked/.test(r.message);
+    }, { timeoutMs: 10_000, message: 'the phone knowing it was revoked' });
+    expect(must(await again.whoami()).accountId).toBe(alice.accountId);
   });
 });
