@@ -8,6 +8,7 @@ import { toHex } from '../../shared/ids.js';
 import { err, ok } from '../../shared/result.js';
 import type { ChatSyncStatus, CoreResult, CoreStatus } from '../../shared/core-api.js';
 import type { DeviceIdentity, RelayClientOptions, TopicCapability } from '../relay-client/index.js';
+import { EnvelopePreverifier } from '../crypto/verify-worker.js';
 import { createCursorStore } from '../db/index.js';
 import type { ClientDb } from '../db/index.js';
 import { Backfill } from './backfill.js';
@@ -76,6 +77,8 @@ export type EngineOptions = {
   step2BytesPerSecond?: number;
   inboundRetryMs?: number;
   digestTiming?: Partial<DigestTiming>;
+  /** Check the signatures of a backlog on a worker thread (sodium-native only; default true). */
+  verifyWorker?: boolean;
 };
 
 export type DocTopic = DocSpec & { capability: TopicCapability };
@@ -94,6 +97,7 @@ export class SyncEngine {
   readonly #waiter: SyncWaiter;
   readonly #backfill: Backfill;
   readonly #frames: DocFrames;
+  readonly #preverifier: EnvelopePreverifier | null;
   readonly #topics = new Map<string, DocTopic>();
   /** Topics (per relay) that reported GAP while replaying: asked for history once caught up. */
   readonly #gaps = new Set<string>();
@@ -186,7 +190,9 @@ export class SyncEngine {
       // A doc's own rows are resealed when it moves to its new topic; others (invites) are the core's to handle.
       closed: (url, row) => this.registry.spec(row.doc) === null && o.events.topicClosed?.(url, row) === true,
     });
-    this.#inbound = new InboundQueues({ registry: this.registry, pool: this.pool, log, decide: (url, f) => this.#decide(url, f), retryMs: o.inboundRetryMs, idle: () => this.#waiter.notify() });
+    const pre = (this.#preverifier = o.verifyWorker === false ? null : EnvelopePreverifier.create(sodium));
+    const preverify = pre === null ? undefined : (frames: UpdateFrame[]) => pre.check(frames.map((f) => f.payload));
+    this.#inbound = new InboundQueues({ registry: this.registry, pool: this.pool, log, decide: (url, f) => this.#decide(url, f), retryMs: o.inboundRetryMs, idle: () => this.#waiter.notify(), preverify });
     const messageCount = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM messages WHERE chat = ?');
     this.#convergence = new Convergence({
       sodium,
@@ -224,7 +230,7 @@ export class SyncEngine {
       seen: (d) => o.events.seen?.(d, o.now()),
       timing: o.digestTiming,
     });
-    this.#frames = new DocFrames({ sodium, policy, log, registry: this.registry, convergence: this.#convergence, backfill: this.#backfill, stopped: () => this.#stopped });
+    this.#frames = new DocFrames({ sodium: pre?.sodium ?? sodium, policy, log, registry: this.registry, convergence: this.#convergence, backfill: this.#backfill, stopped: () => this.#stopped });
     this.#waiter = new SyncWaiter({ pool: this.pool, outbox: this.outbox, busy: () => this.#inbound.busy(), pending: () => this.#backfill.unsettled() });
   }
 
@@ -254,6 +260,7 @@ export class SyncEngine {
     this.#compactor.stop();
     this.#waiter.stop();
     this.#backfill.stop();
+    await this.#preverifier?.close();
     await this.pool.stop();
   }
 

@@ -14,7 +14,9 @@ const STORE = new Uint8Array(16) as StoreId;
 const frame = (seq: number): UpdateFrame => ({ type: FrameType.Update, topic: TOPIC, seq: seq as Seq, sender: new Uint8Array(32) as DeviceKey, createdAt: 0, payload: new Uint8Array([seq]) });
 const apply = (seq: number): Step => ({ kind: 'apply', update: { doc: 'd', update: new Uint8Array([seq]), author: null } });
 
-function harness(decide: (f: UpdateFrame) => Step | Promise<Step>, options: { failOn?: number; retryMs?: number } = {}) {
+type Preverify = (frames: UpdateFrame[]) => Promise<void>;
+
+function harness(decide: (f: UpdateFrame) => Step | Promise<Step>, options: { failOn?: number; retryMs?: number; preverify?: Preverify; maxBatch?: number } = {}) {
   const commits: { updates: number[]; cursor: number }[] = [];
   const acks: number[] = [];
   const registry = {
@@ -24,7 +26,7 @@ function harness(decide: (f: UpdateFrame) => Step | Promise<Step>, options: { fa
     },
   } as unknown as DocRegistry;
   const pool = { ack: (_url: string, _topic: TopicId, seq: number) => acks.push(seq) } as unknown as RelayPool;
-  const q = new InboundQueues({ registry, pool, log: silentLogger, decide: (_u, f) => decide(f), retryMs: options.retryMs ?? 10, idle: () => undefined });
+  const q = new InboundQueues({ registry, pool, log: silentLogger, decide: (_u, f) => decide(f), retryMs: options.retryMs ?? 10, idle: () => undefined, preverify: options.preverify, maxBatch: options.maxBatch });
   return { q, commits, acks };
 }
 
@@ -77,5 +79,27 @@ describe('inbound queues', () => {
     await waitFor(() => !h.q.busy());
     expect(h.commits).toEqual([]);
     expect(h.acks).toEqual([]);
+  });
+
+  it('checks a backlog ahead, the next batch before the current one is decided, and a live frame in place', async () => {
+    const checked: number[][] = [];
+    const decidedAfter: number[] = [];
+    const preverify: Preverify = async (frames) => void checked.push(frames.map((f) => f.seq));
+    const h = harness((f) => {
+      decidedAfter.push(checked.length);
+      return apply(f.seq);
+    }, { preverify, maxBatch: 20 });
+    for (let s = 1; s <= 50; s++) h.q.push('ws://r', STORE, frame(s));
+    await waitFor(() => !h.q.busy());
+    const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+    expect(checked).toEqual([range(1, 20), range(21, 40), range(41, 50)]);
+    // Frame 1 is decided once two batches are being checked (its own and the next).
+    expect(decidedAfter[0]).toBe(2);
+    expect(h.commits.map((c) => c.cursor)).toEqual([20, 40, 50]);
+    expect(h.acks).toEqual([20, 40, 50]);
+    h.q.push('ws://r', STORE, frame(51));
+    await waitFor(() => !h.q.busy());
+    expect(checked).toHaveLength(3);
+    expect(h.acks).toEqual([20, 40, 50, 51]);
   });
 });

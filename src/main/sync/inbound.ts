@@ -13,7 +13,14 @@ import type { RelayPool } from './relay-pool.js';
 export type Step = { kind: 'apply'; update: RemoteUpdate } | { kind: 'skip' } | { kind: 'stall' };
 export type Decide = (url: string, frame: UpdateFrame) => Step | Promise<Step>;
 
-type Item = { storeId: StoreId; frame: UpdateFrame; /** A decision still waiting on the network. */ pending?: Promise<Step> };
+type Item = {
+  storeId: StoreId;
+  frame: UpdateFrame;
+  /** A decision still waiting on the network. */
+  pending?: Promise<Step>;
+  /** Its signature being checked ahead (InboundOptions.preverify). */
+  checked?: Promise<void>;
+};
 type Queue = { url: string; items: Item[]; running: boolean; retry: ReturnType<typeof setTimeout> | null };
 type Decided = { update: RemoteUpdate | null; seq: number };
 
@@ -30,7 +37,13 @@ export type InboundOptions = {
   retryMs?: number;
   /** Called whenever a queue becomes idle. */
   idle(): void;
+  /** Checks the frames' signatures ahead (on another thread); used for backlogs of at least PREVERIFY_MIN frames,
+   *  the next batch while the current one is applied. Must not reject. */
+  preverify?(frames: UpdateFrame[]): Promise<void>;
 };
+
+/** Queued frames from which checking signatures ahead pays for the thread hop (a live message is verified in place). */
+export const PREVERIFY_MIN = 16;
 
 const isPromise = <T>(v: T | Promise<T>): v is Promise<T> => typeof (v as { then?: unknown }).then === 'function';
 
@@ -85,6 +98,12 @@ export class InboundQueues {
   async #drain(key: string, q: Queue): Promise<void> {
     try {
       while (q.items.length > 0 && !this.#stopped) {
+        if (this.#o.preverify !== undefined && (q.items[0]!.checked !== undefined || q.items.length >= PREVERIFY_MIN)) {
+          this.#checkAhead(q, 0);
+          this.#checkAhead(q, this.#o.maxBatch ?? 256);
+          await q.items[0]!.checked;
+          if (this.#stopped || q.items.length === 0) break;
+        }
         const batch: Decided[] = [];
         const storeId = q.items[0]!.storeId;
         const topic = q.items[0]!.frame.topic;
@@ -129,6 +148,14 @@ export class InboundQueues {
       if (q.items.length === 0 && q.retry === null) this.#queues.delete(key);
       this.#o.idle();
     }
+  }
+
+  /** Starts checking the signatures of the next batch of items from `from` that are not being checked yet. */
+  #checkAhead(q: Queue, from: number): void {
+    const items = q.items.slice(from, from + (this.#o.maxBatch ?? 256)).filter((i) => i.checked === undefined);
+    if (items.length === 0) return;
+    const checked = this.#o.preverify!(items.map((i) => i.frame));
+    for (const i of items) i.checked = checked;
   }
 
   /** One transaction for the run; if Yjs refuses an update, each is retried alone and a bad one is dropped. */

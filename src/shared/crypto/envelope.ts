@@ -78,6 +78,17 @@ export function sealEnvelope(sodium: Sodium, input: SealInput): Uint8Array {
   return buf.slice(d);
 }
 
+/** What the sender's signature covers (domain ‖ header ‖ ciphertext), the signature and the claimed sender key,
+ *  exactly as openEnvelope checks them (e.g. to verify ahead on another thread); null when too short. */
+export function envelopeSignedParts(bytes: Uint8Array): { signature: Uint8Array; message: Uint8Array; publicKey: Uint8Array } | null {
+  if (bytes.length < ENVELOPE_OVERHEAD) return null;
+  const signedEnd = bytes.length - SIGNATURE_BYTES;
+  const message = new Uint8Array(DOMAIN_BYTES.length + signedEnd);
+  message.set(DOMAIN_BYTES, 0);
+  message.set(bytes.subarray(0, signedEnd), DOMAIN_BYTES.length);
+  return { signature: bytes.subarray(signedEnd), message, publicKey: bytes.subarray(SENDER_AT, SENDER_AT + KEY_BYTES) };
+}
+
 export function openEnvelope(sodium: Sodium, bytes: Uint8Array, options: OpenOptions): Result<OpenedEnvelope, EnvelopeErrorCode> {
   if (bytes.length < ENVELOPE_OVERHEAD) return err('MALFORMED', `envelope of ${bytes.length} bytes is shorter than ${ENVELOPE_OVERHEAD}`);
   if (bytes[0] !== ENVELOPE_VERSION) return err('UNSUPPORTED_VERSION', `envelope version ${bytes[0]}`);
@@ -87,10 +98,8 @@ export function openEnvelope(sodium: Sodium, bytes: Uint8Array, options: OpenOpt
   if (options.attestedSender !== null && !bytesEqual(sender, options.attestedSender)) return err('SENDER_MISMATCH', 'envelope sender is not the attested sender');
 
   const signedEnd = bytes.length - SIGNATURE_BYTES;
-  const signed = new Uint8Array(DOMAIN_BYTES.length + signedEnd);
-  signed.set(DOMAIN_BYTES, 0);
-  signed.set(bytes.subarray(0, signedEnd), DOMAIN_BYTES.length);
-  if (!sodium.verify(bytes.subarray(signedEnd), signed, sender)) return err('BAD_SIGNATURE', 'envelope signature does not verify');
+  const parts = envelopeSignedParts(bytes)!;
+  if (!sodium.verify(parts.signature, parts.message, sender)) return err('BAD_SIGNATURE', 'envelope signature does not verify');
 
   const epoch = new DataView(bytes.buffer, bytes.byteOffset, bytes.length).getUint32(EPOCH_AT, false);
   const key = options.keyForEpoch(epoch);
