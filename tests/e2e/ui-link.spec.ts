@@ -68,7 +68,8 @@ test('a new device links to Alice’s account from the UI and shows her chat wit
   const approveSas = settings.getByTestId('approve-sas');
   await expect(approveSas).toHaveText(/^\d{3}\s*\d{3}$/, { timeout: NETWORK_MS });
   const sas = (await approveSas.getAttribute('aria-label'))!.replace('Security code ', '');
-  await expect(settings.getByRole('heading', { name: 'Does “Laptop” show this security code?' })).toBeVisible();
+  // Focus goes to the question, not to Confirm: pressing Enter must not confirm an uncompared code.
+  await expect(settings.getByRole('heading', { name: 'Does “Laptop” show this security code?' })).toBeFocused();
   await expect(newPage.getByTestId('link-sas')).toHaveAttribute('aria-label', `Security code ${sas}`, { timeout: NETWORK_MS });
   await expect(newPage.getByRole('heading', { name: 'Compare the security code' })).toBeVisible();
   await screenshot(alice.page, testInfo, '02-alice-compare-sas');
