@@ -153,6 +153,16 @@ describe('createAccountHost', () => {
     await host.stop();
   });
 
+  it('stopping the host ends a waiting link request first (the home is about to close)', async () => {
+    const factory = fakeFactory({ link: { sas: new Promise(() => {}), handover: new Promise(() => {}) } });
+    const host = createAccountHost({ home, sodium, factory });
+    await host.open();
+    expect(await host.onboarding.requestLink({ relay: 'ws://127.0.0.1:1' })).toMatchObject({ ok: true, value: { state: 'waiting' } });
+    await host.stop();
+    expect(await host.onboarding.linkStatus()).toMatchObject({ ok: true, value: { state: 'idle' } });
+    expect(await host.onboarding.requestLink({ relay: 'ws://127.0.0.1:1' })).toMatchObject({ ok: false, code: 'NOT_ALLOWED' });
+  });
+
   it('refuses linking where the factory cannot link, and on a device with an account', async () => {
     const none = createAccountHost({ home, sodium, factory: fakeFactory() });
     await none.open();

@@ -128,6 +128,8 @@ export function createAccountHost(options: AccountHostOptions): AccountHost {
     },
     async stop() {
       stopped = true;
+      // A link request still waiting holds the home and a relay connection: end it before the home closes.
+      await link.cancel();
       const c = core;
       core = null;
       await c?.stop();
