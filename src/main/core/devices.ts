@@ -37,9 +37,12 @@ export async function registerDevices(ctx: CoreContext, account: string, devices
   const own = account === ctx.me.account;
   const shared = own ? null : new Set(listChats(accountDoc(ctx)).filter((c) => c.blocked !== true && c.members.includes(account)).map((c) => chatDocTopic(ctx.sodium, c).topicHex));
   const work: Promise<void>[] = [];
+  const inbox = toHex(ctx.id.inbox.capability.topic);
   for (const entry of ctx.engine.pool.entries()) {
     for (const [hex, t] of entry.topics) {
       if ((shared !== null && !shared.has(hex)) || !ctx.engine.pool.isReady(entry.url, hex)) continue;
+      // Topics retired by a key epoch are only drained: a new device never reads them.
+      if (hex !== inbox && ctx.engine.registry.byTopic(hex) === null) continue;
       work.push(
         entry.client.register(t.spec.topic, devices).then((r) => {
           // A closed topic (left behind by a key epoch) takes no registrations and needs none.
