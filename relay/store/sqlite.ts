@@ -15,8 +15,8 @@
 // loss or an OS crash. synchronous=FULL fsyncs the WAL on every commit and survives those too, at
 // ~1.5-3x the cost per batched commit (~7x for single-row commits).
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { toHex, type AccountId, type DeviceKey, type StoreId, type TopicId } from '../../src/shared/ids.js';
 import { TopicFlags, type RecordKind } from '../../src/shared/frames.js';
 import { EMPTY_FRONTIER, gapRanges, planDeletion, type DeletionFrontier } from './deletion.js';
@@ -34,10 +34,21 @@ const NO_FLOOR: CursorFloor = { min: 0, minDevice: null, second: 0 };
  *  backlog (a relay restarted after a long stop) never blocks the event loop for seconds. */
 export const EXPIRE_CHUNK = 2_000;
 
+/** mkdir -p one level at a time: Node's recursive mkdir loops forever where mkdir answers ENOENT under
+ *  an existing parent (e.g. /proc/x); a plain mkdir throws, and the relay exits with that error. */
+export function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) mkdirSync(d);
+}
+
 /** Opens (creating and migrating if needed) the store at path. One relay process per file: the
  *  deletion frontiers are cached in this process (see deletion.ts). */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<RelayStore> {
-  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  if (options.path !== ':memory:') makeDirs(dirname(options.path));
   const db = new Database(options.path);
   try {
     db.pragma('journal_mode = WAL');

@@ -46,6 +46,15 @@ describe('cairn-relay CLI', () => {
     }
   });
 
+  it('exits 1 with one clear line when --data cannot be created (under /proc), instead of spinning', async () => {
+    if (process.platform !== 'linux') return;
+    const run = await runRelayCli(['--port', '0', '--data', '/proc/cairn-relay-test/data']);
+    expect(run.signal).toBeNull(); // not killed by the timeout
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('cairn-relay: cannot open the store in /proc/cairn-relay-test/data: ENOENT');
+  });
+
   it('SIGTERM closes client sockets with CLOSING SHUTDOWN and exits 0', async () => {
     const sodium = await loadSodium();
     const relay = await startRelay();
