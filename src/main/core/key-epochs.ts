@@ -95,7 +95,7 @@ function reseal(ctx: CoreContext, doc: string, old: { topic: TopicId; key: Uint8
         outbox.remove(row.id);
         if (!opened.ok) continue;
         const envelope = sealEnvelope(ctx.sodium, { topic: next.topic, epoch: 0, key: next.key, senderKey: device.publicKey, senderSecret: device.secretKey, plaintext: opened.value.plaintext });
-        outbox.add({ relay, topic: next.topic, doc, envelope, messageId: row.messageId, createdAt: row.createdAt });
+        outbox.add({ relay, topic: next.topic, doc, envelope, messageIds: row.messageIds, createdAt: row.createdAt });
         relays.add(relay);
       }
     }

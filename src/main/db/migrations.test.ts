@@ -88,6 +88,11 @@ const ADDS: (Partial<Schema> & { droppedTriggers?: string[] })[] = [
   },
   // The insert trigger is gone; the update trigger is recreated (same name) with a WHEN clause.
   { droppedTriggers: ['messages_fts_insert'] },
+  {
+    tables: {
+      outbox_messages: { columns: ['outbox INTEGER 1 1', 'doc TEXT 1 0', 'message_id TEXT 1 2'], withoutRowid: true, indexes: { outbox_messages_doc: ['doc', 'message_id'] } },
+    },
+  },
 ];
 
 function expectedAt(version: number): Schema {
@@ -179,6 +184,14 @@ const SAMPLES: ((db: ClientDb) => void)[] = [
     db.prepare('INSERT INTO messages_fts (rowid, text) VALUES (?, ?)').run(row, 'later words');
     db.prepare("UPDATE messages SET text = 'edited words' WHERE id = 'm2'").run();
     expect(db.prepare("SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'edited'").pluck().all()).toEqual([row]);
+  },
+  (db) => {
+    // The further messages of an outbox row go with it.
+    const id = db.prepare('INSERT INTO outbox (relay, topic, doc, envelope, message_id, created_at) VALUES (?, ?, ?, ?, ?, ?)').run('wss://r', bytes(32, 1), 'chat:aa', bytes(9, 2), 'm7', 1).lastInsertRowid;
+    db.prepare('INSERT INTO outbox_messages (outbox, doc, message_id) VALUES (?, ?, ?)').run(id, 'chat:aa', 'm8');
+    expect(db.prepare('SELECT message_id FROM outbox_messages').pluck().all()).toEqual(['m8']);
+    db.prepare('DELETE FROM outbox WHERE id = ?').run(id);
+    expect(db.prepare('SELECT count(*) FROM outbox_messages').pluck().get()).toBe(0);
   },
 ];
 

@@ -161,6 +161,21 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `),
   },
+  {
+    version: 9,
+    name: 'outbox rows carrying several messages',
+    // A grouped commit seals one envelope for several messages of a doc: outbox.message_id keeps the first, this
+    // table the others (looked up by doc for delivery states, dropped with their outbox row). Idempotent.
+    up: sql(`
+      CREATE TABLE IF NOT EXISTS outbox_messages (
+        outbox INTEGER NOT NULL REFERENCES outbox (id) ON DELETE CASCADE,
+        doc TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        PRIMARY KEY (outbox, message_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS outbox_messages_doc ON outbox_messages (doc, message_id);
+    `),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -66,6 +66,30 @@ describe('doc registry', () => {
     expect(createMessageStore(db).page(CHAT).map((m) => m.text)).toEqual(['hello']);
   });
 
+  it('a grouped commit seals one envelope per doc for all its local changes, and a peer applies it whole', () => {
+    const r = registry();
+    r.register(spec);
+    const me = toHex(device.publicKey);
+    r.transaction(() => {
+      for (let i = 0; i < 5; i++) r.local(CHAT, (doc) => addMessage(doc, { id: `${i}`.repeat(32), author: ALICE, device: me, sentAt: i, text: `m${i}` }), `${i}`.repeat(32));
+    });
+    expect(committed).toHaveLength(1);
+    expect(committed[0]!.appended.get(CHAT)).toBe(1);
+    expect(r.log.countUpdates(CHAT)).toBe(1);
+    const outbox = createOutboxStore(db);
+    const rows = outbox.next('ws://one', 0, 10);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.messageIds).toEqual(['0', '1', '2', '3', '4'].map((d) => d.repeat(32)));
+    expect(outbox.next('ws://two', 0, 10)).toHaveLength(1);
+    const opened = openEnvelope(sodium, rows[0]!.envelope, { expectedTopic: spec.topic, attestedSender: device.publicKey, keyForEpoch: (e) => (e === 0 ? spec.key : null) });
+    const msg = opened.ok ? decodeAppMessage(opened.value.plaintext) : null;
+    if (msg === null || !msg.ok || msg.value.kind !== 'sync') throw new Error('not a sync update');
+    const peer = new Y.Doc();
+    Y.applyUpdate(peer, msg.value.payload);
+    expect([...peer.getMap('messages').keys()].sort()).toEqual(['0', '1', '2', '3', '4'].map((d) => d.repeat(32)));
+    expect(createMessageStore(db).page(CHAT).map((m) => m.text)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+  });
+
   it('a change that throws leaves nothing behind, in the database or in the doc', () => {
     const r = registry();
     r.register(spec);

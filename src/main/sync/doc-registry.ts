@@ -44,7 +44,9 @@ export type RegistryDeps = {
 };
 
 type Handle = { spec: DocSpec; doc: Y.Doc; emitted: boolean; author: string | null; rows: Map<string, MessageRow> };
-type Tx = Committed & { touched: Set<string> };
+/** Local updates of a transaction per doc, logged and sealed together at its end (one envelope per doc). */
+type Sealing = { updates: Uint8Array[]; messageIds: string[] };
+type Tx = Committed & { touched: Set<string>; sealing: Map<string, Sealing> };
 
 const rowOf = (chat: string, id: string, v: MessageValue): MessageRow => ({
   chat,
@@ -156,11 +158,15 @@ export class DocRegistry {
   /** Runs fn in one SQLite transaction (nested calls join it); effects run once after the outermost commit. */
   transaction<R>(fn: () => R): R {
     if (this.#tx !== null) return fn();
-    const tx: Tx = { messages: new Map(), accountChanged: false, outbox: new Set(), appended: new Map(), touched: new Set() };
+    const tx: Tx = { messages: new Map(), accountChanged: false, outbox: new Set(), appended: new Map(), touched: new Set(), sealing: new Map() };
     this.#tx = tx;
     let value: R;
     try {
-      value = this.#d.db.transaction(fn)();
+      value = this.#d.db.transaction(() => {
+        const v = fn();
+        this.#sealLocal(tx);
+        return v;
+      })();
     } catch (e) {
       // The in-memory docs may hold changes that were rolled back: reload them from the log when next used.
       for (const id of tx.touched) this.#evict(id);
@@ -172,8 +178,9 @@ export class DocRegistry {
     return value;
   }
 
-  /** A local change: mutate runs in a Yjs transaction (origin 'local'); the update is logged and sealed once
-   *  into one outbox row per relay of the doc. messageId links the rows to a message for delivery state. */
+  /** A local change: mutate runs in a Yjs transaction (origin 'local'). At the end of the outermost transaction
+   *  the doc's local updates are merged, logged and sealed once into one outbox row per relay of the doc (a grouped
+   *  commit of several changes sends one envelope). messageId links the rows to a message for delivery state. */
   local<R>(id: string, mutate: (doc: Y.Doc) => R, messageId: string | null = null): R {
     return this.transaction(() => {
       const tx = this.#tx!;
@@ -191,9 +198,10 @@ export class DocRegistry {
         h.doc.off('update', capture);
       }
       if (captured.length > 0) {
-        const update = captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured);
-        this.#append(tx, id, update);
-        this.#seal(tx, h.spec, update, messageId);
+        let s = tx.sealing.get(id);
+        if (s === undefined) tx.sealing.set(id, (s = { updates: [], messageIds: [] }));
+        s.updates.push(...captured);
+        if (messageId !== null && !s.messageIds.includes(messageId)) s.messageIds.push(messageId);
       }
       this.#flushRows(tx, h);
       return value;
@@ -226,12 +234,24 @@ export class DocRegistry {
     if (this.#specs.get(id)?.kind === 'account') tx.accountChanged = true;
   }
 
-  #seal(tx: Tx, spec: DocSpec, update: Uint8Array, messageId: string | null): void {
+  /** Logs and seals each doc's local updates of the transaction, merged into one (still inside it). */
+  #sealLocal(tx: Tx): void {
+    for (const [id, s] of tx.sealing) {
+      const spec = this.#specs.get(id);
+      if (spec === undefined) continue; // dropped within the transaction
+      const update = s.updates.length === 1 ? s.updates[0]! : Y.mergeUpdates(s.updates);
+      this.#append(tx, id, update);
+      this.#seal(tx, spec, update, s.messageIds);
+    }
+    tx.sealing.clear();
+  }
+
+  #seal(tx: Tx, spec: DocSpec, update: Uint8Array, messageIds: readonly string[]): void {
     const { sodium, device, outbox, now } = this.#d;
     const envelope = sealEnvelope(sodium, { topic: spec.topic, epoch: 0, key: spec.key, senderKey: device.publicKey, senderSecret: device.secretKey, plaintext: encodeSyncUpdate(update) });
     const createdAt = now();
     for (const relay of spec.relays) {
-      outbox.add({ relay, topic: spec.topic, doc: spec.id, envelope, messageId, createdAt });
+      outbox.add({ relay, topic: spec.topic, doc: spec.id, envelope, messageIds, createdAt });
       tx.outbox.add(relay);
     }
   }

@@ -15,7 +15,7 @@ describe('outbox store', () => {
   });
   afterEach(() => t.cleanup());
 
-  const add = (relay: string, messageId: string | null) => o.add({ relay, topic: TOPIC, doc: CHAT, envelope: new Uint8Array([1]), messageId, createdAt: 1 });
+  const add = (relay: string, messageId: string | null) => o.add({ relay, topic: TOPIC, doc: CHAT, envelope: new Uint8Array([1]), messageIds: messageId === null ? [] : [messageId], createdAt: 1 });
 
   it('queued → sent on PUBLISHED (per relay) → delivered on a cumulative DELIVERED', () => {
     const a1 = add('ws://a', 'm1');
@@ -33,6 +33,20 @@ describe('outbox store', () => {
     expect(o.delivered('ws://a', CHAT, 10)).toEqual([]);
     expect(o.states(CHAT, ['m1', 'm2'])).toEqual(new Map([['m1', 'delivered'], ['m2', 'sent']]));
     expect(o.delivered('ws://a', CHAT, 50)).toEqual(['m2']);
+  });
+
+  it('one envelope for several messages (a grouped commit): all queued, all sent on its PUBLISHED', () => {
+    const a = o.add({ relay: 'ws://a', topic: TOPIC, doc: CHAT, envelope: new Uint8Array([1]), messageIds: ['m1', 'm2', 'm3'], createdAt: 1 });
+    const b = o.add({ relay: 'ws://b', topic: TOPIC, doc: CHAT, envelope: new Uint8Array([1]), messageIds: ['m1', 'm2', 'm3'], createdAt: 1 });
+    expect(o.next('ws://a', 0, 10).map((r) => r.messageIds)).toEqual([['m1', 'm2', 'm3']]);
+    expect(o.states(CHAT, ['m2', 'm3', 'x'])).toEqual(new Map([['m2', 'queued'], ['m3', 'queued']]));
+    expect(o.published(a, CHAT, 5)).toEqual(['m1', 'm2', 'm3']);
+    expect(o.states(CHAT, ['m1', 'm3'])).toEqual(new Map([['m1', 'sent'], ['m3', 'sent']]));
+    o.removeDoc(CHAT);
+    expect(o.next('ws://b', 0, 10)).toEqual([]);
+    expect(o.published(b, CHAT, 6)).toEqual([]);
+    expect(t.db.prepare('SELECT count(*) FROM outbox_messages').pluck().get()).toBe(0);
+    expect(o.delivered('ws://a', CHAT, 5).sort()).toEqual(['m1', 'm2', 'm3']);
   });
 
   it('pages a relay in id order and drops a doc', () => {

@@ -2,16 +2,18 @@
 // (tables of migration 4). A local change writes its rows in the transaction that persists the change.
 import type { ClientDb } from '../db/open.js';
 
-export type OutboxInsert = { relay: string; topic: Uint8Array; doc: string; envelope: Uint8Array; messageId: string | null; createdAt: number };
-export type OutboxRow = OutboxInsert & { id: number };
+/** messageIds: the messages whose change the envelope carries (several for a grouped commit), for delivery state;
+ *  messageId: the same for at most one message (null or absent: none). */
+export type OutboxInsert = { relay: string; topic: Uint8Array; doc: string; envelope: Uint8Array; messageIds?: readonly string[]; messageId?: string | null; createdAt: number };
+export type OutboxRow = Omit<OutboxInsert, 'messageId' | 'messageIds'> & { id: number; messageIds: string[] };
 export type DeliveryState = 'queued' | 'sent' | 'delivered';
 
 export type OutboxStore = {
   add(row: OutboxInsert): number;
   /** Rows of one relay after the given id, oldest first. */
   next(relay: string, afterId: number, limit: number): OutboxRow[];
-  /** Removes a published row and, for a message, records where it was stored (state 'sent'). */
-  published(id: number, chat: string | null, seq: number): void;
+  /** Removes a published row and, for its messages, records where they were stored (state 'sent'); returns their ids. */
+  published(id: number, chat: string | null, seq: number): string[];
   /** Drops a row that can never be published. */
   remove(id: number): void;
   count(): number;
@@ -35,6 +37,8 @@ export function createOutboxStore(db: ClientDb): OutboxStore {
     ),
     next: db.prepare<[string, number, number], Raw>('SELECT id, relay, topic, doc, envelope, message_id, created_at FROM outbox WHERE relay = ? AND id > ? ORDER BY id LIMIT ?'),
     get: db.prepare<[number], { message_id: string | null; relay: string }>('SELECT message_id, relay FROM outbox WHERE id = ?'),
+    more: db.prepare<[number], { message_id: string }>('SELECT message_id FROM outbox_messages WHERE outbox = ?'),
+    addMore: db.prepare<[number | bigint, string, string]>('INSERT INTO outbox_messages (outbox, doc, message_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
     remove: db.prepare<[number]>('DELETE FROM outbox WHERE id = ?'),
     sent: db.prepare<[string, string, string, number]>('INSERT INTO delivery (chat, message_id, relay, seq) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
     count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox'),
@@ -42,17 +46,23 @@ export function createOutboxStore(db: ClientDb): OutboxStore {
     removeDoc: db.prepare<[string]>('DELETE FROM outbox WHERE doc = ?'),
     toDeliver: db.prepare<[string, string, number], { message_id: string }>('SELECT message_id FROM delivery WHERE relay = ? AND chat = ? AND seq <= ? AND delivered = 0'),
     deliver: db.prepare<[string, string, number]>('UPDATE delivery SET delivered = 1 WHERE relay = ? AND chat = ? AND seq <= ? AND delivered = 0'),
-    queued: db.prepare<[string, string], { message_id: string }>('SELECT DISTINCT message_id FROM outbox WHERE doc = ? AND message_id IN (SELECT value FROM json_each(?))'),
+    queued: db.prepare<[string, string, string, string], { message_id: string }>(
+      `SELECT message_id FROM outbox WHERE doc = ? AND message_id IN (SELECT value FROM json_each(?))
+       UNION SELECT message_id FROM outbox_messages WHERE doc = ? AND message_id IN (SELECT value FROM json_each(?))`,
+    ),
     delivery: db.prepare<[string, string], { message_id: string; delivered: number }>(
       'SELECT message_id, max(delivered) AS delivered FROM delivery WHERE chat = ? AND message_id IN (SELECT value FROM json_each(?)) GROUP BY message_id',
     ),
     removeChatDelivery: db.prepare<[string]>('DELETE FROM delivery WHERE chat = ?'),
   };
-  const publishedRow = (id: number, chat: string | null, seq: number): void => {
+  const publishedRow = (id: number, chat: string | null, seq: number): string[] => {
     const row = q.get.get(id);
-    if (!row) return;
+    if (!row) return [];
+    const ids = row.message_id === null ? [] : [row.message_id, ...q.more.all(id).map((r) => r.message_id)];
     q.remove.run(id);
-    if (chat !== null && row.message_id !== null) q.sent.run(chat, row.message_id, row.relay, seq);
+    if (chat === null) return [];
+    for (const m of ids) q.sent.run(chat, m, row.relay, seq);
+    return ids;
   };
   const publishedTx = db.transaction(publishedRow);
   const delivered = db.transaction((relay: string, chat: string, seq: number) => {
@@ -61,9 +71,22 @@ export function createOutboxStore(db: ClientDb): OutboxStore {
     return ids;
   });
   return {
-    add: (r) => Number(q.add.run(r.relay, r.topic, r.doc, r.envelope, r.messageId, r.createdAt).lastInsertRowid),
+    add(r) {
+      const ids = r.messageIds ?? (r.messageId == null ? [] : [r.messageId]);
+      const id = q.add.run(r.relay, r.topic, r.doc, r.envelope, ids[0] ?? null, r.createdAt).lastInsertRowid;
+      for (let i = 1; i < ids.length; i++) q.addMore.run(id, r.doc, ids[i]!);
+      return Number(id);
+    },
     next: (relay, afterId, limit) =>
-      q.next.all(relay, afterId, limit).map((r) => ({ id: r.id, relay: r.relay, topic: r.topic, doc: r.doc, envelope: r.envelope, messageId: r.message_id, createdAt: r.created_at })),
+      q.next.all(relay, afterId, limit).map((r) => ({
+        id: r.id,
+        relay: r.relay,
+        topic: r.topic,
+        doc: r.doc,
+        envelope: r.envelope,
+        messageIds: r.message_id === null ? [] : [r.message_id, ...q.more.all(r.id).map((m) => m.message_id)],
+        createdAt: r.created_at,
+      })),
     // No savepoint per row inside the worker's batch transaction.
     published: (id, chat, seq) => (db.inTransaction ? publishedRow(id, chat, seq) : publishedTx(id, chat, seq)),
     remove: (id) => void q.remove.run(id),
@@ -76,7 +99,7 @@ export function createOutboxStore(db: ClientDb): OutboxStore {
       if (ids.length === 0) return out;
       const json = JSON.stringify(ids);
       for (const r of q.delivery.all(chat, json)) out.set(r.message_id, r.delivered ? 'delivered' : 'sent');
-      for (const r of q.queued.all(chat, json)) if (!out.has(r.message_id)) out.set(r.message_id, 'queued');
+      for (const r of q.queued.all(chat, json, chat, json)) if (!out.has(r.message_id)) out.set(r.message_id, 'queued');
       return out;
     },
     removeChatDelivery: (chat) => void q.removeChatDelivery.run(chat),

@@ -124,11 +124,11 @@ export class OutboxWorker {
     db.transaction(() => {
       for (const { row, seq } of done) {
         const chat = registry.spec(row.doc)?.kind === 'chat' ? row.doc : null;
-        outbox.published(row.id, chat, seq);
-        if (chat === null || row.messageId === null) continue;
+        const ids = outbox.published(row.id, chat, seq);
+        if (chat === null || ids.length === 0) continue;
         const list = messages.get(chat);
-        if (list === undefined) messages.set(chat, [row.messageId]);
-        else list.push(row.messageId);
+        if (list === undefined) messages.set(chat, ids);
+        else list.push(...ids);
       }
     })();
     this.#o.published(messages);
