@@ -23,7 +23,7 @@ function fakeStore(floor: () => CursorFloor) {
     append: vi.fn(async (batch: unknown[]) => batch.map(() => ++head)),
     ack: vi.fn(async (batch: AckInput[]) => {
       ackCalls.push(batch.map((a) => ({ ...a })));
-      return batch.map((a) => ({ topic: a.topic, device: a.device, cursor: a.seq, deleted: [], registered: true, floor: floor() }));
+      return batch.map((a) => ({ topic: a.topic, device: a.device, cursor: a.seq, deleted: [], deletedBytes: 0, registered: true, floor: floor() }));
     }),
     cursorFloor: vi.fn(async () => floor()),
     getTopic: vi.fn(async () => null),

@@ -16,7 +16,7 @@ import { evictForQuota } from './quota.js';
 import type { CursorFloor, RelayStore } from './store/types.js';
 import { WritePass } from './wire.js';
 import type { Wire } from './wire.js';
-import { noteDeleted, refreshStoredBytes } from './deletions.js';
+import { noteDeleted } from './deletions.js';
 
 export type PendingPublish = { link: TopicLink; reqId: number; payload: Uint8Array; /** inbox publish without the capability */ limited: boolean };
 /** Most acks per store call: bounds how long one commit (and its ACKED writes) holds the event loop. */
@@ -279,7 +279,6 @@ export class Batcher {
       return;
     }
     const floors = new Map<TopicState, CursorFloor>();
-    const shrunk = new Set<TopicState>();
     try {
       for (let i = 0; i < links.length; i++) {
         const link = links[i]!;
@@ -294,7 +293,7 @@ export class Batcher {
         }
         if (r.deleted.length > 0) {
           noteDeleted(this.deps.metrics, topic, r.deleted);
-          shrunk.add(topic);
+          topic.storedBytes -= r.deletedBytes;
         }
         floors.set(topic, r.floor);
       }
@@ -302,7 +301,6 @@ export class Batcher {
     } finally {
       this.pass.release();
     }
-    for (const topic of shrunk) await refreshStoredBytes(this.deps, topic);
   }
 
   /** A publisher that is the topic's only registered device counts as having its own updates, so they

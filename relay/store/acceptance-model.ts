@@ -93,16 +93,20 @@ export function modelSuite(ctx: AcceptanceContext): void {
         const expected = batch.map((a) => {
           const t = model.get(a.n);
           const reg = t?.regs.get(a.d);
-          if (!t || !reg) return { cursor: 0, registered: false, deleted: [] as number[] };
+          if (!t || !reg) return { cursor: 0, registered: false, deleted: [] as number[], deletedBytes: 0 };
           reg.cursor = Math.min(Math.max(reg.cursor, a.seq), t.head);
-          return { cursor: reg.cursor, registered: true, deleted: [] as number[] };
+          return { cursor: reg.cursor, registered: true, deleted: [] as number[], deletedBytes: 0 };
         });
+        const size = (t: ModelTopic): number => t.updates.reduce((sum, u) => sum + u.payload.length, 0);
         for (const n of new Set(batch.map((a) => a.n))) {
           const last = batch.findLastIndex((a, i) => a.n === n && expected[i]!.registered);
-          if (last >= 0) expected[last]!.deleted = modelDelete(model.get(n)!);
+          if (last < 0) continue;
+          const before = size(model.get(n)!);
+          expected[last]!.deleted = modelDelete(model.get(n)!);
+          expected[last]!.deletedBytes = before - size(model.get(n)!);
         }
         const got = await s.ack(batch.map(({ topic, device: dev, seq }) => ({ topic, device: dev, seq })));
-        expect(got.map((x) => ({ cursor: x.cursor, registered: x.registered, deleted: x.deleted }))).toEqual(expected);
+        expect(got.map((x) => ({ cursor: x.cursor, registered: x.registered, deleted: x.deleted, deletedBytes: x.deletedBytes }))).toEqual(expected);
         expect(got.map((x) => floorKey(x.floor))).toEqual(batch.map((a) => modelFloor(model.get(a.n))));
       } else if (r < 0.8) {
         const n = pick(TOPICS);

@@ -219,7 +219,7 @@ export function createMemoryStore(): RelayStore {
         seen?.indexes.push(results.length);
         const reg = t?.regs.get(toHex(a.device));
         if (!t || !seen || !reg) {
-          results.push({ topic: a.topic, device: a.device, cursor: 0, deleted: [], registered: false, floor: NO_FLOOR });
+          results.push({ topic: a.topic, device: a.device, cursor: 0, deleted: [], deletedBytes: 0, registered: false, floor: NO_FLOOR });
           continue;
         }
         seen.last = results.length;
@@ -229,13 +229,16 @@ export function createMemoryStore(): RelayStore {
           if (t.floor && (t.regs.size < 2 || reg.cursor <= t.floor.floor.second)) t.floor = null;
           reg.cursor = cursor;
         }
-        results.push({ topic: a.topic, device: a.device, cursor: reg.cursor, deleted: [], registered: true, floor: NO_FLOOR });
+        results.push({ topic: a.topic, device: a.device, cursor: reg.cursor, deleted: [], deletedBytes: 0, registered: true, floor: NO_FLOOR });
       }
       for (const [t, seen] of touched) {
+        const bytesBefore = t.meta.storedBytes;
         const deleted = seen.last >= 0 ? deletePass(t) : [];
         const floor = floorOf(t).floor;
         for (const i of seen.indexes) results[i]!.floor = floor;
-        if (seen.last >= 0) results[seen.last]!.deleted = deleted;
+        if (seen.last < 0) continue;
+        results[seen.last]!.deleted = deleted;
+        results[seen.last]!.deletedBytes = bytesBefore - t.meta.storedBytes;
       }
       return results;
     },

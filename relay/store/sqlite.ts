@@ -30,6 +30,9 @@ export type SqliteStoreOptions = { path: string; synchronous?: 'NORMAL' | 'FULL'
 
 const NO_FLOOR: CursorFloor = { min: 0, minDevice: null, second: 0 };
 
+type Deleted = { seqs: number[]; bytes: number };
+const NOTHING_DELETED: Deleted = { seqs: [], bytes: 0 };
+
 /** Expiry deletes at most this many updates per transaction and yields between them, so a large
  *  backlog (a relay restarted after a long stop) never blocks the event loop for seconds. */
 export const EXPIRE_CHUNK = 2_000;
@@ -77,20 +80,21 @@ function sqliteStore(db: Database.Database): RelayStore {
     return { min: a.cursor, minDevice: view(a.device) as DeviceKey, second: b ? b.cursor : head };
   }
 
-  /** Runs inside a transaction; returns the seqs deleted (ascending) and the frontier to keep on commit. */
-  function deletePass(topic: Uint8Array, key: string, floor: CursorFloor, pending: Map<string, DeletionFrontier>, minHex = floor.minDevice ? toHex(floor.minDevice) : null): number[] {
+  /** Runs inside a transaction; returns the seqs deleted (ascending) with their payload bytes, and
+   *  records the frontier to keep on commit. */
+  function deletePass(topic: Uint8Array, key: string, floor: CursorFloor, pending: Map<string, DeletionFrontier>, minHex = floor.minDevice ? toHex(floor.minDevice) : null): Deleted {
     const registered = floor.minDevice ? 1 : 0; // the planner only needs to know whether anyone is registered
     const plan = planDeletion(frontiers.get(key) ?? EMPTY_FRONTIER, { min: floor.min, minDevice: minHex, second: floor.second }, registered);
-    if (!plan) return [];
+    if (!plan) return NOTHING_DELETED;
     let rows: Removed[] = [];
     if (plan.upTo !== null) rows = q.deleteUpTo.all(topic, plan.upTo);
     if (plan.sender) rows = rows.concat(q.deleteSender.all(topic, plan.sender.from, plan.sender.to, floor.minDevice!));
     pending.set(key, plan.next);
-    if (rows.length === 0) return [];
+    if (rows.length === 0) return NOTHING_DELETED;
     let bytes = 0;
     for (const r of rows) bytes += r.bytes;
     q.removed.run(rows.length, bytes, topic);
-    return rows.map((r) => r.seq).sort((x, y) => x - y);
+    return { seqs: rows.map((r) => r.seq).sort((x, y) => x - y), bytes };
   }
 
   /** Runs fn in one transaction, then adopts the deletion frontiers it planned (only once committed). */
@@ -226,7 +230,7 @@ function sqliteStore(db: Database.Database): RelayStore {
         if (head === undefined) return { removed: [], deleted: [], floor: NO_FLOOR };
         const removed = devices.filter((d) => q.unregister.run(topic, d).changes === 1);
         const floor = floorOf(topic, head);
-        return { removed, deleted: deletePass(topic, toHex(topic), floor, pending), floor };
+        return { removed, deleted: deletePass(topic, toHex(topic), floor, pending).seqs, floor };
       });
     },
 
@@ -260,7 +264,7 @@ function sqliteStore(db: Database.Database): RelayStore {
           const reg = t?.regs.get(hex);
           if (!t || reg === undefined) {
             t?.indexes.push(results.length);
-            results.push({ topic: a.topic, device: a.device, cursor: 0, deleted: [], registered: false, floor: NO_FLOOR });
+            results.push({ topic: a.topic, device: a.device, cursor: 0, deleted: [], deletedBytes: 0, registered: false, floor: NO_FLOOR });
             continue;
           }
           t.indexes.push(results.length);
@@ -271,12 +275,15 @@ function sqliteStore(db: Database.Database): RelayStore {
             q.setCursor.run(cursor, a.topic, a.device);
             t.moved.set(hex, cursor);
           }
-          results.push({ topic: a.topic, device: a.device, cursor, deleted: [], registered: true, floor: NO_FLOOR });
+          results.push({ topic: a.topic, device: a.device, cursor, deleted: [], deletedBytes: 0, registered: true, floor: NO_FLOOR });
         }
         for (const [key, t] of touched) {
           const { floor, minHex } = floorOfRegs(t.regs, t.moved, t.head);
           for (const i of t.indexes) results[i]!.floor = floor;
-          if (t.last >= 0) results[t.last]!.deleted = deletePass(t.topic, key, floor, pending, minHex);
+          if (t.last < 0) continue;
+          const deleted = deletePass(t.topic, key, floor, pending, minHex);
+          results[t.last]!.deleted = deleted.seqs;
+          results[t.last]!.deletedBytes = deleted.bytes;
         }
         return results;
       });

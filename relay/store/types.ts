@@ -49,6 +49,9 @@ export type AckResult = {
    *  (ascending). A topic's deletions run once, after the whole batch, and are reported on the batch's
    *  last registered ack for that topic; its other results carry []. */
   deleted: number[];
+  /** Payload bytes of the updates in deleted (0 when it is empty), so the relay keeps its per-topic
+   *  stored bytes without reading them back after every ack batch. */
+  deletedBytes: number;
   /** false when the device is not registered on the topic (the ack changes nothing). */
   registered: boolean;
   /** The topic's floor after the whole batch was applied. */
