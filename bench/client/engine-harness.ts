@@ -63,6 +63,8 @@ export class EngineHarness {
       policy,
       log: silentLogger,
       now: Date.now,
+      // BENCH_VERIFY_WORKER=0: every signature verified on the main thread, as before the worker existed.
+      verifyWorker: process.env.BENCH_VERIFY_WORKER !== '0',
       events: {
         committed: (c) => this.#onCommitted(c.messages.get(this.chat.chatId)?.length ?? 0),
         messageStates: () => undefined,
