@@ -68,5 +68,6 @@ export function searchText(hits: SearchHit[]): string {
 
 export function statusText(s: CoreStatus): string {
   const relays = s.relays.map((r) => `  ${r.url}  ${r.connected ? 'connected' : 'offline'}${r.lastError ? `  (${oneLine(r.lastError)})` : ''}\n`).join('');
-  return `${s.online ? 'online' : 'offline'}, ${s.outbox} in the outbox\n${relays}`;
+  const revoked = s.revoked === true ? 'this device was removed from its account (revoked): it no longer syncs\n' : '';
+  return `${revoked}${s.online ? 'online' : 'offline'}, ${s.outbox} in the outbox\n${relays}`;
 }

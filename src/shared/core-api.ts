@@ -62,7 +62,13 @@ export type ChatView = {
 };
 
 export type RelayStatus = { url: string; connected: boolean; storeId: string | null; lastError: string | null };
-export type CoreStatus = { relays: RelayStatus[]; outbox: number; online: boolean };
+export type CoreStatus = {
+  relays: RelayStatus[];
+  outbox: number;
+  online: boolean;
+  /** Another device of the account revoked this one: it no longer syncs (its local history stays readable). */
+  revoked?: boolean;
+};
 
 export type SearchHit = { message: MessageView; chatTitle: string; snippet: string };
 

@@ -1,7 +1,7 @@
 // createCore: the client core over an opened home — identity from the vault, the sync engine with its
 // relays, the record directory — exposed as one CoreApi object plus start() and stop().
 import { getChat } from '../../shared/docs/account-doc.js';
-import type { CoreApi, CoreResult, DevicesApi } from '../../shared/core-api.js';
+import type { CoreApi, CoreResult, CoreStatus, DevicesApi } from '../../shared/core-api.js';
 import type { Sodium } from '../../shared/crypto/sodium.js';
 import { encodeInvite } from '../../shared/invite.js';
 import { err, ok } from '../../shared/result.js';
@@ -85,13 +85,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     statusQueued = true;
     setImmediate(() => {
       statusQueued = false;
-      if (ctx !== null && !stopped) emitter.emit('status', ctx.engine.status());
+      if (ctx !== null && !stopped) emitter.emit('status', statusNow());
     });
   };
 
   // A device another own device revoked stops syncing; its local history stays readable.
   let revoked = getMeta(db, REVOKED_META) !== undefined;
   let revoking = false;
+  const statusNow = (): CoreStatus => ({ ...engine.status(), revoked });
   const epochs: EpochDeps = {
     vault: home.vault,
     revoked(reason) {
@@ -99,6 +100,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       revoked = true;
       setMeta(db, REVOKED_META, now());
       log.warn({}, `${reason}: this device stops syncing`);
+      queueStatus();
       setImmediate(() => void engine.stop());
     },
   };
@@ -238,7 +240,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     markRead: (chatId, messageId) => guard('markRead', () => messages.markRead(c, chatId, messageId)),
     search: (query, o) => guard('search', () => messages.search(c, query, o)),
     exportChat: (chatId, format) => guard('exportChat', () => messages.exportChat(c, chatId, format)),
-    status: () => guard('status', () => ok(engine.status())),
+    status: () => guard('status', () => ok(statusNow())),
     addRelay: (url) => guard('addRelay', () => addRelay(c, relays, url)),
     removeRelay: (url) => guard('removeRelay', () => removeRelay(c, relays, url)),
     sync: (o) =>

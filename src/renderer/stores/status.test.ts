@@ -31,4 +31,19 @@ describe('status store', () => {
     expect(status.pending).toBe(3);
     expect(status.summary).toBe('0 of 2 relays online, 3 pending');
   });
+
+  it('says a revoked device was removed instead of calling it offline', async () => {
+    const core = withFakeCore();
+    const status = useStatusStore();
+    await status.load();
+    expect(status.revoked).toBe(false);
+    subscribeLive(core);
+    core.setStatus({ relays: [{ url: 'ws://a', connected: false, storeId: null, lastError: null }], outbox: 0, online: false, revoked: true });
+    expect(status.revoked).toBe(true);
+    expect(status.offline).toBe(false);
+    expect(status.summary).toBe('Removed from your account');
+    core.setStatus({ relays: [{ url: 'ws://a', connected: false, storeId: null, lastError: null }], outbox: 0, online: false });
+    expect(status.revoked).toBe(false);
+    expect(status.offline).toBe(true);
+  });
 });

@@ -62,6 +62,9 @@ describe('revoking a device', () => {
     expect(must(await alice.core.devices()).map((d) => d.deviceId)).toEqual(before);
     expect(chatEntry(alice.home, chatId).key).toBe(old.key);
 
+    const phoneStatuses: boolean[] = [];
+    phone.core.on('status', (s) => phoneStatuses.push(s.revoked === true));
+    expect(must(await phone.core.status()).revoked).toBe(false);
     expect(must(await alice.core.revokeDevice(phone.deviceId), 'revokeDevice')).toEqual({ deviceId: phone.deviceId });
     expect(must(await alice.core.devices()).map((d) => d.deviceId)).toEqual([alice.deviceId]);
     const next = chatEntry(alice.home, chatId);
@@ -101,6 +104,11 @@ describe('revoking a device', () => {
     expect(await linkedTexts(phone, chatId)).toEqual(['before']);
     expect(chatEntry(phone.home, chatId).key).toBe(old.key);
     expect(loadIdentity(phone.home.vault, sodium)!.accountDoc.key).toEqual(oldAccountKey);
+    // Its status says so (the UI shows "removed from your account" rather than "offline"), and a status event told it.
+    expect(must(await phone.core.status()).revoked).toBe(true);
+    await waitFor(() => phoneStatuses.includes(true) || undefined, { timeoutMs: 5000, message: 'a status event with revoked on the phone' });
+    expect(must(await alice.core.status()).revoked).toBe(false);
+    expect(must(await bob.core.status()).revoked).toBe(false);
 
     // Nothing waits for the phone: the relay empties once Alice and Bob acked.
     await syncAll([alice, bob]);
