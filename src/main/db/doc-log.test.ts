@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createDocLog } from './doc-log.js';
+import { createDocLog, mergeInGroups } from './doc-log.js';
 import { createDocStore } from './docs.js';
 import { openClientDb, type ClientDb } from './open.js';
 
@@ -122,5 +122,16 @@ describe('doc store and update log', () => {
     expect(load(log.readUpdates('chat:a')).getMap('messages').toJSON()).toEqual(doc.getMap('messages').toJSON());
     expect(() => log.compact('chat:a', 1)).toThrow(/maxRows/);
     expect(() => log.compact('chat:none')).toThrow(/not in docs/);
+  });
+
+  it('merges in groups to the same bytes as one Y.mergeUpdates call, across clients and edits', () => {
+    const { updates } = editedDoc(180);
+    const other = new Y.Doc();
+    other.clientID = 7;
+    other.on('update', (u: Uint8Array) => updates.push(u));
+    for (let i = 0; i < 40; i++) other.getMap('messages').set(`o${i}`, { text: `other ${i}`, sentAt: i });
+    expect(updates.length).toBeGreaterThan(200);
+    expect(mergeInGroups(updates)).toEqual(Y.mergeUpdates(updates));
+    expect(mergeInGroups(updates.slice(0, 3))).toEqual(Y.mergeUpdates(updates.slice(0, 3)));
   });
 });

@@ -1,6 +1,6 @@
 // The per-doc Yjs update log. Appends are cheap single rows; compaction merges runs of at most maxRows
-// consecutive raw rows into one with Y.mergeUpdates (its cost grows with the input: ~51 ms per 1k
-// updates here), one transaction per run, and never re-merges a compacted row, so each step is bounded.
+// consecutive raw rows into one with Y.mergeUpdates (superlinear: ~51 ms per 1k updates in one call, so it
+// merges in groups of 50), one transaction per run, and never re-merges a compacted row: each step is bounded.
 import * as Y from 'yjs';
 import type { ClientDb } from './open.js';
 
@@ -24,6 +24,17 @@ export type DocLog = {
 };
 
 export const DEFAULT_COMPACT_ROWS = 500;
+/** Updates merged per step of a run: Y.mergeUpdates is superlinear, so 500 rows merged as 10 groups of 50 and
+ *  then the 10 results cost ~10 µs per row instead of ~30 (same bytes). */
+const MERGE_GROUP = 50;
+
+/** Y.mergeUpdates in two levels (groups of MERGE_GROUP, then their results). */
+export function mergeInGroups(updates: readonly Uint8Array[]): Uint8Array {
+  if (updates.length <= MERGE_GROUP) return Y.mergeUpdates(updates as Uint8Array[]);
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < updates.length; i += MERGE_GROUP) parts.push(Y.mergeUpdates(updates.slice(i, i + MERGE_GROUP)));
+  return Y.mergeUpdates(parts);
+}
 
 export function createDocLog(db: ClientDb): DocLog {
   const q = {
@@ -46,7 +57,7 @@ export function createDocLog(db: ClientDb): DocLog {
     const first = rows[0]!.id;
     const last = rows[rows.length - 1]!.id;
     if (rows.length > 1) {
-      q.replace.run(Y.mergeUpdates(rows.map((r) => r.data)), first);
+      q.replace.run(mergeInGroups(rows.map((r) => r.data)), first);
       q.dropRange.run(doc, first, last);
     }
     q.setThrough.run(last, doc);

@@ -11,7 +11,7 @@ import { encodeSyncUpdate } from '../../shared/docs/app-message.js';
 import { CHAT_DOC_ROOTS, acceptMessageChange, messageValueOf } from '../../shared/docs/chat-doc.js';
 import type { MessageValue } from '../../shared/docs/chat-doc.js';
 import { isHexId, MESSAGE_ID_HEX_CHARS } from '../../shared/docs/values.js';
-import { createCursorStore, createDocLog, createDocStore, createMessageStore } from '../db/index.js';
+import { createCursorStore, createDocLog, createDocStore, createMessageStore, mergeInGroups } from '../db/index.js';
 import type { ClientDb, CursorStore, DocKind, DocLog, DocStore, MessageRow, MessageStore } from '../db/index.js';
 import type { OutboxStore } from './outbox-store.js';
 
@@ -239,7 +239,7 @@ export class DocRegistry {
     for (const [id, s] of tx.sealing) {
       const spec = this.#specs.get(id);
       if (spec === undefined) continue; // dropped within the transaction
-      const update = s.updates.length === 1 ? s.updates[0]! : Y.mergeUpdates(s.updates);
+      const update = s.updates.length === 1 ? s.updates[0]! : mergeInGroups(s.updates);
       this.#append(tx, id, update);
       this.#seal(tx, spec, update, s.messageIds);
     }
