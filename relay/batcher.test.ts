@@ -89,6 +89,25 @@ describe('Batcher acks', () => {
     for (const l of links) expect(l.sent).toEqual([{ type: FrameType.Acked, topic: topicId, seq: 1 }]);
   });
 
+  it('cuts ack chunks along topics, so the acks of a topic share as few deletion passes as possible', async () => {
+    const { batcher, ackCalls, topic, link } = setup(0);
+    const others = [2, 3].map((n) => {
+      const id = new Uint8Array(32).fill(n) as TopicId;
+      return new TopicState({ ...topic, topic: id, id, capability: topic.capability, flags: 0, headSeq: 0, storedUpdates: 0, storedBytes: 0 } as never, bytesKey(id), 0, resolveSettings({ store: {} as RelayStore, sodium: {} as never }), 0);
+    });
+    const topics = [topic, ...others];
+    // 150 devices, acks arriving round-robin over three topics.
+    const links = Array.from({ length: 150 }, (_, i) => {
+      const l = link(i + 10).link;
+      return { ...l, topic: topics[i % 3]! };
+    });
+    for (const l of links) batcher.ack(l, 1, true);
+    await batcher.idle();
+    expect(ackCalls.map((c) => c.length)).toEqual([64, 64, 22]);
+    const runs = ackCalls.map((c) => new Set(c.map((a) => a.topic[0])).size);
+    expect(runs).toEqual([2, 2, 1]); // unsorted, every chunk would hold all three topics
+  });
+
   it('idle() commits acks at once, without waiting for the window', async () => {
     const { batcher, ackCalls, link } = setup(60_000);
     batcher.ack(link(2).link, 4, true);
