@@ -76,6 +76,10 @@ export async function buildTemplate(root: string, name: string, sodium: Sodium, 
     const updates = historyUpdates(peer, history, ROW_MESSAGES, firstSentAt, HISTORY_STEP_MS, 7);
     for (let i = 0; i < updates.length; i += 20) registry.remote(updates.slice(i, i + 20).map((update) => ({ doc: chat.chatId, update, author: null })));
     home.db.prepare('UPDATE docs SET compacted_through = (SELECT max(id) FROM doc_updates WHERE doc = ?) WHERE doc = ?').run(chat.chatId, chat.chatId);
+    // A long-lived chat's FTS5 index has been merged by its many small commits; written here in 10k-row
+    // transactions it would hold a few big unmerged segments whose incremental merging the first thousands of
+    // commits pay for (~+100 µs each). Merged once, as in steady state (BENCHMARKS.md notes the other case).
+    home.db.exec("INSERT INTO messages_fts (messages_fts) VALUES ('optimize')");
     const last = home.db.prepare<[string], { id: string }>('SELECT id FROM messages WHERE chat = ? ORDER BY sent_at DESC, id DESC LIMIT 1').get(chat.chatId);
     home.close();
     return { dir, keyFile, chat, history, lastHistoryId: last?.id ?? null, dbBytes: statSync(join(dir, DB_FILE)).size, buildMs: performance.now() - started };
