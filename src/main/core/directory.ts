@@ -28,10 +28,23 @@ export class Directory {
 
   readonly #stopped: () => boolean;
   readonly #listChanged: (account: string, added: DeviceKey[]) => void;
+  readonly #devicesChanged: (account: string) => void;
 
-  constructor(o: { db: ClientDb; sodium: Sodium; pool: RelayPool; log: CoreLogger; now(): number; stopped(): boolean; /** A newer device list of a known account added devices. */ listChanged?(account: string, added: DeviceKey[]): void }) {
+  constructor(o: {
+    db: ClientDb;
+    sodium: Sodium;
+    pool: RelayPool;
+    log: CoreLogger;
+    now(): number;
+    stopped(): boolean;
+    /** A newer device list of a known account added devices. */
+    listChanged?(account: string, added: DeviceKey[]): void;
+    /** A newer device list of an account was taken (devices added or removed), whoever asked for it. */
+    devicesChanged?(account: string): void;
+  }) {
     this.#stopped = o.stopped;
     this.#listChanged = o.listChanged ?? (() => undefined);
+    this.#devicesChanged = o.devicesChanged ?? (() => undefined);
     this.#db = o.db;
     this.#sodium = o.sodium;
     this.#pool = o.pool;
@@ -69,6 +82,7 @@ export class Directory {
       const added = (this.#lists.get(hex)?.value.devices ?? []).filter((d) => !before.some((b) => bytesEqual(b.signKey, d.signKey))).map((d) => d.signKey);
       if (added.length > 0) this.#listChanged(hex, added);
     }
+    if (r.kind === RecordKind.DeviceList) this.#devicesChanged(hex);
     return r;
   }
 

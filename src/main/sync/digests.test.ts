@@ -1,9 +1,10 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import type { ChatSyncStatus } from '../../shared/core-api.js';
-import { openEnvelope } from '../../shared/crypto/envelope.js';
+import { openEnvelope, sealEnvelope } from '../../shared/crypto/envelope.js';
 import type { Sodium } from '../../shared/crypto/sodium.js';
 import { decodeAppMessage } from '../../shared/docs/app-message.js';
+import { docDigest, encodeDigest } from '../../shared/docs/digest.js';
 import { FrameType } from '../../shared/frames.js';
 import type { DeviceKey, TopicId } from '../../shared/ids.js';
 import { toHex } from '../../shared/ids.js';
@@ -161,5 +162,57 @@ describe('convergence digests', () => {
     for (let i = 0; i < 50; i++) a.digests.status(spec.id);
     await vi.advanceTimersByTimeAsync(5_000);
     expect(a.sent.filter((m) => m.ask)).toHaveLength(1);
+  });
+
+  it("counts a digest from a member's newly linked device after one shared refetch of the device lists, and drops a revoked one", async () => {
+    const keys = [1, 2, 3, 4].map((i) => sodium.signSeedKeypair(new Uint8Array(32).fill(i)));
+    const [me, peer, linked, stranger] = keys.map((k) => toHex(k.publicKey));
+    const listed = new Set([me!, peer!]);
+    const doc = new Y.Doc();
+    const statuses: ChatSyncStatus[] = [];
+    let refreshes = 0;
+    const digests = new Digests({
+      sodium,
+      device: keys[0]! as { publicKey: DeviceKey; secretKey: Uint8Array },
+      registry: { spec: (id: string) => (id === spec.id ? spec : null), doc: () => doc, loaded: () => true } as unknown as DocRegistry,
+      pool: { get: () => ({ client: { ephemeral: () => true, direct: () => true } }), isReady: () => true } as unknown as RelayPool,
+      log: silentLogger,
+      now: () => Date.now(),
+      devicesOf: () => keys.filter((k) => listed.has(toHex(k.publicKey))).map((k) => k.publicKey as DeviceKey),
+      ownerOf: (hex) => (listed.has(hex) ? 'alice' : hex === stranger ? 'mallory' : null),
+      isMember: (_s, hex) => listed.has(hex),
+      refreshMembers: async () => {
+        refreshes++;
+        await new Promise((r) => setTimeout(r, 100));
+        listed.add(linked!);
+        return true;
+      },
+      listening: () => true,
+      changed: (st) => statuses.push(st),
+    });
+    const from = (i: number) => {
+      const payload = sealEnvelope(sodium, { topic: spec.topic, epoch: 0, key: spec.key, senderKey: keys[i]!.publicKey as DeviceKey, senderSecret: keys[i]!.secretKey, plaintext: encodeDigest({ digest: docDigest(sodium, doc), ask: false }) });
+      digests.ephemeral(URL, spec, { type: FrameType.EphemeralIn, topic: spec.topic, sender: keys[i]!.publicKey as DeviceKey, payload });
+    };
+    from(1);
+    // A known device of an account outside the chat: no refetch makes it a member.
+    from(3);
+    expect(refreshes).toBe(0);
+    expect(digests.status(spec.id)!.devices.map((d) => d.deviceId)).toEqual([me, peer]);
+    // Three digests of the new device while its owner is looked up: one refetch, and the latest digest counts after it.
+    for (let i = 0; i < 3; i++) from(2);
+    expect(refreshes).toBe(1);
+    expect(digests.status(spec.id)!.devices.map((d) => d.deviceId)).toEqual([me, peer]);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(digests.status(spec.id)).toMatchObject({ allInSync: true, devices: [{ deviceId: me }, { deviceId: peer }, { deviceId: linked, inSync: true }] });
+    expect(statuses.at(-1)!.devices.map((d) => d.deviceId)).toEqual([me, peer, linked]);
+    from(2);
+    expect(refreshes).toBe(1);
+    // A revocation: the newer list drops the device; the shown status loses it at once.
+    listed.delete(linked!);
+    digests.devicesChanged();
+    expect(statuses.at(-1)!.devices.map((d) => d.deviceId)).toEqual([me, peer]);
+    expect(digests.status(spec.id)!.devices.map((d) => d.deviceId)).toEqual([me, peer]);
+    digests.stop();
   });
 });

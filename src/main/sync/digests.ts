@@ -58,6 +58,9 @@ export type DigestsOptions = {
   ownerOf(deviceHex: string): string | null;
   /** Whether the device belongs to a member of the chat (only their digests count). */
   isMember(spec: DocSpec, deviceHex: string): boolean;
+  /** A device in no known device list sent a digest (a member may have linked it since): refetch the members'
+   *  device lists (the sender policy shares concurrent refetches and waits before looking a stranger up again). */
+  refreshMembers?(spec: DocSpec, deviceHex: string): Promise<boolean>;
   /** Someone listens for status changes (computing one is skipped otherwise). */
   listening(): boolean;
   /** A chat's status changed (a device went in or out of sync, or was heard for the first time). */
@@ -94,6 +97,8 @@ export class Digests {
   readonly #t: DigestTiming;
   readonly #chats = new Map<string, Chat>();
   readonly #repairs: DigestRepairs;
+  /** The latest digest of each unknown device whose owner is being looked up, counted once the lookup found it. */
+  readonly #unknown = new Map<string, { url: string; spec: DocSpec; f: EphemeralInFrame }>();
   #stopped = false;
 
   constructor(options: DigestsOptions) {
@@ -130,7 +135,7 @@ export class Digests {
     const opened = openEnvelope(sodium, f.payload, { expectedTopic: spec.topic, attestedSender: f.sender, keyForEpoch: (e) => (e === 0 ? spec.key : null) });
     if (!opened.ok) return log.debug({ topic: spec.topicHex, code: opened.code }, `dropping an ephemeral envelope: ${opened.message}`);
     const hex = toHex(f.sender);
-    if (!this.#o.isMember(spec, hex)) return;
+    if (!this.#o.isMember(spec, hex)) return this.#unknownSender(url, spec, f, hex);
     const app = decodeAppMessage(opened.value.plaintext);
     if (!app.ok || app.value.kind !== 'digest') return;
     const m = decodeDigest(app.value.digest);
@@ -160,6 +165,24 @@ export class Digests {
     return status;
   }
 
+  /** Device lists changed (a device linked or revoked): digests of devices no longer listed are dropped, and chats
+   *  already shown are shown again, so a new device appears (not heard yet) and a revoked one disappears. */
+  devicesChanged(): void {
+    if (this.#stopped) return;
+    for (const [doc, c] of this.#chats) {
+      const spec = this.#o.registry.spec(doc);
+      if (spec === null) continue;
+      const listed = new Set(this.#o.devicesOf(spec).map(toHex));
+      for (const hex of [...c.peers.keys()]) {
+        if (listed.has(hex)) continue;
+        c.peers.delete(hex);
+        this.#repairs.settled(doc, hex);
+      }
+      // A chat never shown has nobody waiting for it (and showing it could load its doc).
+      if (c.shown !== '') this.#show(doc, c);
+    }
+  }
+
   /** Forgets a chat this device no longer follows. */
   forget(doc: string): void {
     const c = this.#chats.get(doc);
@@ -170,11 +193,30 @@ export class Digests {
 
   stop(): void {
     this.#stopped = true;
+    this.#unknown.clear();
     for (const c of this.#chats.values()) if (c.timer !== null) clearTimeout(c.timer);
     this.#repairs.stop();
   }
 
   // ---- internals
+
+  /** A digest from a device no known device list holds: once the members' lists are refetched and name it, it counts. */
+  #unknownSender(url: string, spec: DocSpec, f: EphemeralInFrame, hex: string): void {
+    const refresh = this.#o.refreshMembers;
+    // A known device of an account outside the chat is a stranger; no refetch makes it a member.
+    if (refresh === undefined || this.#o.ownerOf(hex) !== null) return;
+    const waiting = this.#unknown.has(hex);
+    if (!waiting && this.#unknown.size >= 256) return;
+    this.#unknown.set(hex, { url, spec, f });
+    if (waiting) return;
+    const done = () => {
+      const latest = this.#unknown.get(hex);
+      this.#unknown.delete(hex);
+      if (latest === undefined || this.#stopped || this.#o.registry.spec(latest.spec.id)?.topicHex !== latest.spec.topicHex) return;
+      if (this.#o.isMember(latest.spec, hex)) this.ephemeral(latest.url, latest.spec, latest.f);
+    };
+    void refresh(spec, hex).then(done, done);
+  }
 
   #chat(doc: string): Chat {
     let c = this.#chats.get(doc);

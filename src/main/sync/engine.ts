@@ -225,6 +225,7 @@ export class SyncEngine {
       devicesOf: (s) => policy.registerDevices(s),
       ownerOf: (d) => policy.ownerOf(d),
       isMember: (s, d) => policy.membership(s, d) === 'member',
+      refreshMembers: (s, d) => policy.refreshMembers(s, d),
       listening: () => o.events.wantsChatSync?.() ?? o.events.chatSync !== undefined,
       changed: (status) => o.events.chatSync?.(status),
       seen: (d) => o.events.seen?.(d, o.now()),

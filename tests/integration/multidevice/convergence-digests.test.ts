@@ -121,4 +121,41 @@ describe('proof of convergence', () => {
     expect(bob.logs.some((l) => l.includes('GAP'))).toBe(false);
     expect((await relay.stats()).storedUpdates).toBe(0);
   }, 60_000);
+
+  it("lists a contact's newly linked device once its digest arrives, and drops it once it is revoked", async () => {
+    const relay = await useRelay();
+    const desk = await useCore(sodium, [relay.url], 'Alice');
+    const bob = await useCore(sodium, [relay.url], 'Bob');
+    await befriend(desk, bob);
+    const { chatId } = must(await desk.core.createChat({ with: [bob.accountId] }));
+    await waitFor(async () => must(await bob.core.chats()).some((c) => c.chatId === chatId), { timeoutMs: 10_000, message: 'the invite to arrive' });
+    must(await bob.core.send(chatId, 'hello'));
+    await syncAll([bob, desk]);
+    await waitFor(() => allInSync([desk, bob], chatId, 2), { timeoutMs: 20_000, intervalMs: 100, message: 'Alice and Bob in sync' });
+    const shown: ChatSyncStatus[] = [];
+    bob.core.on('chatSync', (e) => shown.push(e));
+
+    // Bob never refreshes his contacts here: the laptop's digest alone makes him refetch Alice's device list.
+    const laptop = await useLinkedCore(sodium, desk, relay.url, 'laptop');
+    must(await laptop.core.sync({ timeoutMs: 20_000 }), 'first sync of the laptop');
+    await waitFor(async () => (await statusOf(bob, chatId)).devices.some((d) => d.deviceId === laptop.deviceId) || undefined, {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+      message: "Alice's laptop in Bob's chat sync status",
+    });
+    await waitFor(() => allInSync([bob, desk, laptop], chatId, 3), { timeoutMs: 20_000, intervalMs: 100, message: 'all 3 devices in sync on every device' });
+    expect((await statusOf(bob, chatId)).devices.find((d) => d.deviceId === laptop.deviceId)).toMatchObject({ account: desk.accountId, inSync: true });
+    expect(shown.some((e) => e.chatId === chatId && e.devices.some((d) => d.deviceId === laptop.deviceId))).toBe(true);
+
+    // Revoked: the device list in the key epoch Bob receives drops the laptop from his status (and what he shows).
+    must(await desk.core.revokeDevice(laptop.deviceId), 'revokeDevice');
+    await syncAll([desk, bob]);
+    await waitFor(async () => !(await statusOf(bob, chatId)).devices.some((d) => d.deviceId === laptop.deviceId) || undefined, {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+      message: "the revoked laptop gone from Bob's chat sync status",
+    });
+    await waitFor(() => allInSync([bob, desk], chatId, 2), { timeoutMs: 20_000, intervalMs: 100, message: 'Alice and Bob in sync after the revocation' });
+    expect(shown.at(-1)!.devices.map((d) => d.deviceId).sort()).toEqual([desk.deviceId, bob.deviceId].sort());
+  }, 90_000);
 });
