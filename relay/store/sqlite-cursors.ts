@@ -3,13 +3,13 @@
 // alone cost ~12 us per topic per batch, the largest item of an ack commit). One relay process per
 // file (see sqlite.ts) keeps the copy true: the store changes it only after its own commits.
 import type Database from 'better-sqlite3';
-import { toHex } from '../../src/shared/ids.js';
+import { fromHex, toHex } from '../../src/shared/ids.js';
 import type { DeviceKey } from '../../src/shared/ids.js';
 import type { CursorFloor } from './types.js';
-import { view } from './sqlite-statements.js';
 
-/** One registration: the device, its key as hex (the map key and the tie-break order), its committed cursor. */
-export type CachedReg = { device: DeviceKey; hex: string; cursor: number };
+/** One registration: the device key as hex (the map key and the tie-break order) and its committed
+ *  cursor; no key bytes, so a cached device costs ~150 B (the relay's memory per connection is a target). */
+export type CachedReg = { hex: string; cursor: number };
 
 /** Topics kept at most; the oldest loaded is dropped first (a dropped topic is read again when used). */
 const MAX_TOPICS = 4096;
@@ -30,7 +30,7 @@ export class CursorCache {
     regs = new Map();
     for (const row of this.load.all(topic)) {
       const hex = toHex(row.device);
-      regs.set(hex, { device: view(row.device) as DeviceKey, hex, cursor: row.cursor });
+      regs.set(hex, { hex, cursor: row.cursor });
     }
     if (this.topics.size >= MAX_TOPICS) this.topics.delete(this.topics.keys().next().value!);
     this.topics.set(key, regs);
@@ -68,5 +68,5 @@ export function floorOfRegs(regs: Map<string, CachedReg>, pending: Map<string, n
     }
   }
   if (a === null) return { floor: { min: head, minDevice: null, second: head }, minHex: null };
-  return { floor: { min: ac, minDevice: a.device, second: b ? bc : head }, minHex: a.hex };
+  return { floor: { min: ac, minDevice: fromHex(a.hex) as DeviceKey, second: b ? bc : head }, minHex: a.hex };
 }
