@@ -35,11 +35,17 @@ export async function createChat(ctx: CoreContext, options: { with: string[]; ti
   for (const a of others) {
     const c = getContact(doc, a);
     if (c === null || c.blocked === true) return err('UNKNOWN_CONTACT', `${a} is not a contact; add them with their invite code first`);
-    if (ctx.directory.deviceList(a) !== null) continue;
-    const outcome = await ctx.directory.fetch(RecordKind.DeviceList, a, c.relays, ctx.timing.requestTimeoutMs);
-    if (ctx.engine.stopped) return err('INTERNAL', 'the core stopped');
-    if (outcome === 'unreachable') return err('RELAY_UNREACHABLE', `cannot fetch the device list of ${a} from ${c.relays.join(', ')}`);
-    if (ctx.directory.deviceList(a) === null) return err('UNKNOWN_ACCOUNT', `no relay knows account ${a}`);
+  }
+  // Each member's current list: a cached one may still name a device revoked since, which would be registered
+  // on the new chat and hold up deletion of its updates. A cached list stands in when no relay answers.
+  const outcomes = await Promise.all(others.map((a) => ctx.directory.fetch(RecordKind.DeviceList, a, getContact(doc, a)!.relays, ctx.timing.requestTimeoutMs)));
+  if (ctx.engine.stopped) return err('INTERNAL', 'the core stopped');
+  for (const [i, a] of others.entries()) {
+    const cached = ctx.directory.deviceList(a) !== null;
+    if (outcomes[i] === 'found') continue;
+    if (cached) ctx.log.warn({ account: a, outcome: outcomes[i] }, 'creating a chat with the cached device list of a member (no relay served a current one)');
+    else if (outcomes[i] === 'unreachable') return err('RELAY_UNREACHABLE', `cannot fetch the device list of ${a} from ${getContact(doc, a)!.relays.join(', ')}`);
+    else return err('UNKNOWN_ACCOUNT', `no relay knows account ${a}`);
   }
 
   const now = ctx.now();

@@ -161,7 +161,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       },
     },
   });
-  const directory = new Directory({ db, sodium, pool: engine.pool, log, now, stopped: () => engine.stopped, listChanged: (account, added) => ctx !== null && deviceListChanged(ctx, account, added), devicesChanged: () => engine.digests.devicesChanged() });
+  const directory = new Directory({ db, sodium, pool: engine.pool, log, now, stopped: () => engine.stopped, listChanged: (account, added, removed) => ctx !== null && deviceListChanged(ctx, account, added, removed), devicesChanged: () => engine.digests.devicesChanged() });
   directory.load();
   for (const which of ['deviceListRecord', 'profileRecord'] as const) {
     const record = storedRecord(db, which);

@@ -28,11 +28,11 @@ export function ownDeviceList(ctx: CoreContext): { version: number; list: Device
 }
 
 /**
- * REGISTERs devices on the topics that must reach them, on every relay where the topic is open now (a topic
- * opened later registers them itself): for own devices every followed topic (inbox, account doc, chats), for
- * another account's devices the chats shared with that account.
+ * REGISTERs (or UNREGISTERs) devices on the topics that must reach them, on every relay where the topic is open
+ * now (a topic opened later registers the directory's current list itself): for own devices every followed topic
+ * (inbox, account doc, chats), for another account's devices the chats shared with that account.
  */
-export async function registerDevices(ctx: CoreContext, account: string, devices: DeviceKey[]): Promise<void> {
+export async function registerDevices(ctx: CoreContext, account: string, devices: DeviceKey[], op: 'register' | 'unregister' = 'register'): Promise<void> {
   if (devices.length === 0) return;
   const own = account === ctx.me.account;
   const shared = own ? null : new Set(listChats(accountDoc(ctx)).filter((c) => c.blocked !== true && c.members.includes(account)).map((c) => chatDocTopic(ctx.sodium, c).topicHex));
@@ -43,10 +43,11 @@ export async function registerDevices(ctx: CoreContext, account: string, devices
       if ((shared !== null && !shared.has(hex)) || !ctx.engine.pool.isReady(entry.url, hex)) continue;
       // Topics retired by a key epoch are only drained: a new device never reads them.
       if (hex !== inbox && ctx.engine.registry.byTopic(hex) === null) continue;
+      const sent = op === 'register' ? entry.client.register(t.spec.topic, devices) : entry.client.unregister(t.spec.topic, devices);
       work.push(
-        entry.client.register(t.spec.topic, devices).then((r) => {
+        sent.then((r) => {
           // A closed topic (left behind by a key epoch) takes no registrations and needs none.
-          if (!r.ok && r.code !== 'TOPIC_CLOSED' && !ctx.engine.stopped) ctx.log.warn({ relay: entry.url, topic: hex }, `registering new devices failed: ${r.message}`);
+          if (!r.ok && r.code !== 'TOPIC_CLOSED' && !ctx.engine.stopped) ctx.log.warn({ relay: entry.url, topic: hex }, `${op === 'register' ? 'registering new' : 'unregistering removed'} devices failed: ${r.message}`);
         }),
       );
     }
@@ -54,11 +55,22 @@ export async function registerDevices(ctx: CoreContext, account: string, devices
   await Promise.all(work);
 }
 
-/** Directory hook: a newer device list of an account added devices; register them where they must receive. */
-export function deviceListChanged(ctx: CoreContext, account: string, added: DeviceKey[]): void {
+/**
+ * Directory hook: a newer device list of an account added devices (register them where they must receive) or
+ * removed some (a revocation: unregister them, so that topics this device shares with them stop waiting on them).
+ */
+export function deviceListChanged(ctx: CoreContext, account: string, added: DeviceKey[], removed: DeviceKey[] = []): void {
   if (ctx.engine.stopped) return;
-  ctx.log.info({ account, added: added.length }, 'a device list gained devices: registering them');
-  void registerDevices(ctx, account, added);
+  if (added.length > 0) {
+    ctx.log.info({ account, added: added.length }, 'a device list gained devices: registering them');
+    void registerDevices(ctx, account, added);
+  }
+  // This device, dropped from its own list, has nothing left to unregister: its relays refuse it already.
+  const gone = removed.filter((d) => !bytesEqual(d, ctx.id.device.publicKey));
+  if (gone.length > 0) {
+    ctx.log.info({ account, removed: gone.length }, 'a device list dropped devices: unregistering them');
+    void registerDevices(ctx, account, gone, 'unregister');
+  }
 }
 
 const SEEN_META = 'devices.last-seen';

@@ -27,7 +27,7 @@ export class Directory {
   readonly #owners = new Map<string, string>();
 
   readonly #stopped: () => boolean;
-  readonly #listChanged: (account: string, added: DeviceKey[]) => void;
+  readonly #listChanged: (account: string, added: DeviceKey[], removed: DeviceKey[]) => void;
   readonly #devicesChanged: (account: string) => void;
 
   constructor(o: {
@@ -37,8 +37,8 @@ export class Directory {
     log: CoreLogger;
     now(): number;
     stopped(): boolean;
-    /** A newer device list of a known account added devices. */
-    listChanged?(account: string, added: DeviceKey[]): void;
+    /** A newer device list of a known account added or removed (revoked) devices. */
+    listChanged?(account: string, added: DeviceKey[], removed: DeviceKey[]): void;
     /** A newer device list of an account was taken (devices added or removed), whoever asked for it. */
     devicesChanged?(account: string): void;
   }) {
@@ -63,7 +63,7 @@ export class Directory {
   }
 
   /** Verifies a record and caches it unless an equal or newer one is known; the verified record, or null.
-   *  notify: call listChanged for devices a newer device list added (off when the caller registers them itself). */
+   *  notify: call listChanged for devices a newer device list added or removed (off when the caller handles them itself). */
   accept(bytes: Uint8Array, expected?: { kind: RecordKind; account: string }, notify = true): VerifiedRecord | null {
     const v = verifyRecord(this.#sodium, bytes);
     if (!v.ok) return null;
@@ -79,8 +79,10 @@ export class Directory {
     const before = r.kind === RecordKind.DeviceList ? this.#lists.get(hex)?.value.devices : undefined;
     this.#index(r);
     if (before !== undefined && notify) {
-      const added = (this.#lists.get(hex)?.value.devices ?? []).filter((d) => !before.some((b) => bytesEqual(b.signKey, d.signKey))).map((d) => d.signKey);
-      if (added.length > 0) this.#listChanged(hex, added);
+      const after = this.#lists.get(hex)?.value.devices ?? [];
+      const added = after.filter((d) => !before.some((b) => bytesEqual(b.signKey, d.signKey))).map((d) => d.signKey);
+      const removed = before.filter((b) => !after.some((d) => bytesEqual(b.signKey, d.signKey))).map((d) => d.signKey);
+      if (added.length > 0 || removed.length > 0) this.#listChanged(hex, added, removed);
     }
     if (r.kind === RecordKind.DeviceList) this.#devicesChanged(hex);
     return r;

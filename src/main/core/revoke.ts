@@ -42,8 +42,9 @@ export async function revokeDevice(ctx: CoreContext, deps: EpochDeps, input: str
   const urls = [...new Set([...ctx.relays(), ...chats.flatMap((c) => c.relays)])];
   const down = (await Promise.all(urls.map(async (u) => ((await engine.pool.whenOpen(u, timeoutMs)) ? null : u)))).filter((u) => u !== null);
   if (down.length > 0) return err('RELAY_UNREACHABLE', `cannot reach ${down.join(', ')}: a revocation needs every relay of the account and its chats; nothing changed`);
-  const others = [...new Set(chats.flatMap((c) => c.members))].filter((a) => a !== ctx.me.account && ctx.directory.deviceList(a) === null);
-  for (const a of others) await ctx.directory.fetch(RecordKind.DeviceList, a, chats.find((c) => c.members.includes(a))!.relays, timeoutMs);
+  // Every member's current list (not only missing ones): the new keys go to the devices they have now.
+  const others = [...new Set(chats.flatMap((c) => c.members))].filter((a) => a !== ctx.me.account);
+  await Promise.all(others.map((a) => ctx.directory.fetch(RecordKind.DeviceList, a, [...new Set(chats.filter((c) => c.members.includes(a)).flatMap((c) => c.relays))], timeoutMs)));
   if (engine.stopped) return err('NOT_ALLOWED', 'this device is shutting down');
   // A member none of whose devices gets the new key would be cut off from the chat.
   const unknown = others.filter((a) => ctx.directory.deviceList(a) === null);
