@@ -91,4 +91,35 @@ describe('CLOSE_TOPIC', () => {
     // Its creation flags are still what OPEN_TOPIC must name.
     expect(await owner.c.open(sodium, owner.d, cap, 3, TopicFlags.OpenPublish)).toMatchObject({ type: FrameType.Ok });
   });
+
+  it('refuses SUBSCRIBE of an unregistered capability holder (a revoked device) with TOPIC_CLOSED and does not register it', async () => {
+    const { url, store, stats } = await start();
+    const a = await device(url);
+    const b = await device(url);
+    const revoked = await device(url);
+    const cap = deriveCapability(sodium, randomBytes(32));
+    await a.c.open(sodium, a.d, cap, 1);
+    a.c.send({ type: FrameType.Register, reqId: 2, topic: cap.topic, devices: [a.d.key, b.d.key] });
+    await a.c.reply(2);
+    a.c.send({ type: FrameType.Publish, reqId: 3, topic: cap.topic, payload: new Uint8Array([1]) });
+    await a.c.reply(3);
+    a.c.send({ type: FrameType.CloseTopic, reqId: 4, topic: cap.topic });
+    await a.c.reply(4);
+
+    await revoked.c.open(sodium, revoked.d, cap, 1);
+    revoked.c.send({ type: FrameType.Subscribe, reqId: 2, topic: cap.topic, cursor: 0 });
+    expect(await revoked.c.reply(2)).toMatchObject({ type: FrameType.Error, code: RelayErrorCode.TOPIC_CLOSED, topic: cap.topic });
+    expect((await store.registrations(cap.topic)).map((r) => Buffer.from(r.device).toString('hex')).sort()).toEqual([a.d.key, b.d.key].map((k) => Buffer.from(k).toString('hex')).sort());
+
+    // The registered devices drain and ack the backlog: it is deleted, the refused device holds nothing up.
+    for (const [i, x] of [a, b].entries()) {
+      if (i === 1) await x.c.open(sodium, x.d, cap, 1);
+      x.c.send({ type: FrameType.Subscribe, reqId: 9, topic: cap.topic, cursor: 0 });
+      expect(await x.c.reply(9)).toMatchObject({ type: FrameType.Ok });
+      await x.c.next(FrameType.CaughtUp);
+      x.c.send({ type: FrameType.Ack, topic: cap.topic, seq: 1 });
+      await x.c.next(FrameType.Acked);
+    }
+    expect((await stats()).storedUpdates).toBe(0);
+  });
 });

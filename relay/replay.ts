@@ -38,13 +38,22 @@ export async function subscribe(conn: Connection, f: SubscribeFrame): Promise<vo
     }
   } else {
     // A device that subscribes wants its data kept; in the batcher loop the head matches the store.
-    const { head, stored } = await batcher.exclusive(async () => {
+    // A closed topic takes no new devices (a revoked one would hold up deletion of its backlog): TOPIC_CLOSED.
+    const r = await batcher.exclusive(async () => {
+      if (topic.closed) return null;
       const added = await store.register(topic.id, [device], cursor);
       topic.registered += added.length;
       const head = topic.headSeq;
       return { head, stored: head > cursor ? await store.countAfter(topic.id, cursor) : 0 };
     });
     if (!current()) return;
+    if (r === null) {
+      link.replay = null;
+      link.subscribed = false;
+      topic.subscribers.delete(link);
+      return conn.error(f.reqId, 'TOPIC_CLOSED', topic.id, 'the topic was closed: only devices registered before can still drain it');
+    }
+    const { head, stored } = r;
     if (head - cursor > stored) conn.sendFrame({ type: FrameType.Gap, topic: topic.id, fromSeq: cursor, toSeq: head });
   }
   conn.sendFrame({ type: FrameType.Ok, reqId: f.reqId, topic: topic.id });
