@@ -92,7 +92,7 @@ export const LINK_HELP: Record<LinkTopic, { usage: string; text: string }> = {
       'that the new device shows the same (--yes confirms without asking). Returns once the new device has stored the\n' +
       'account, printing {"deviceId","name","sas"}. A mistyped or expired code exits 1, no answer exits 4; nothing changes.',
   },
-  devices: { usage: 'devices [--json]', text: 'Lists this account\'s devices: [{"deviceId","name","lastSeen","current"}] (lastSeen: ms since the epoch or null).' },
+  devices: { usage: 'devices [--json]', text: 'Lists this account\'s devices: [{"deviceId","name","lastSeen","current","stale"}] (lastSeen: ms since the epoch or null; stale: silent for longer than the relay TTL, 30 days).' },
   'devices revoke': {
     usage: 'devices revoke DEVICE_ID [--timeout SECONDS]',
     text:

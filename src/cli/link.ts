@@ -97,7 +97,7 @@ async function fullDeviceId(core: Session['core'], id: string): Promise<string> 
 }
 
 function devicesText(list: DeviceView[]): string {
-  return list.map((d) => `${d.current ? '*' : ' '} ${d.deviceId.slice(0, 16)}  ${d.name || '(unnamed)'}  ${d.current ? 'this device' : d.lastSeen === null ? 'never seen' : `seen ${new Date(d.lastSeen).toISOString()}`}\n`).join('');
+  return list.map((d) => `${d.current ? '*' : ' '} ${d.deviceId.slice(0, 16)}  ${d.name || '(unnamed)'}  ${d.current ? 'this device' : d.lastSeen === null ? 'never seen' : `seen ${new Date(d.lastSeen).toISOString()}`}${d.stale === true ? '  STALE' : ''}\n`).join('');
 }
 
 /** Reads one visible line from the terminal; true for y or yes. */

@@ -3,7 +3,7 @@ import type { DeviceKey } from '../../shared/ids.js';
 import { toHex } from '../../shared/ids.js';
 import { tempClientDb } from '../db/test-db.js';
 import type { CoreContext } from './context.js';
-import { LastSeen } from './devices.js';
+import { isStale, LastSeen, STALE_AFTER_MS } from './devices.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
@@ -38,5 +38,19 @@ describe('last seen', () => {
     seen.note(ctx, other, 70_100);
     seen.flush();
     expect(new LastSeen(t.db).get(toHex(other))).toBe(70_100);
+  });
+});
+
+describe('stale devices', () => {
+  const now = 100 * 24 * 3600_000;
+  it('is a device silent for longer than the relay TTL, counted from its last sighting or else from its link', () => {
+    expect(STALE_AFTER_MS).toBe(30 * 24 * 3600_000);
+    expect(isStale({ current: false, lastSeen: now - STALE_AFTER_MS - 1 }, null, now)).toBe(true);
+    expect(isStale({ current: false, lastSeen: now - STALE_AFTER_MS }, null, now)).toBe(false);
+    expect(isStale({ current: false, lastSeen: now - 1000 }, 0, now)).toBe(false);
+    expect(isStale({ current: false, lastSeen: null }, now - STALE_AFTER_MS - 1, now)).toBe(true);
+    expect(isStale({ current: false, lastSeen: null }, now - 1000, now)).toBe(false);
+    expect(isStale({ current: false, lastSeen: null }, null, now)).toBe(false);
+    expect(isStale({ current: true, lastSeen: 0 }, 0, now)).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import type { DeviceView } from '../../shared/core-api.js';
 import type { DeviceKey } from '../../shared/ids.js';
 import { bytesEqual, toHex } from '../../shared/ids.js';
 import { RecordKind } from '../../shared/frames.js';
+import { DEFAULT_UPDATE_TTL_MS } from '../../shared/limits.js';
 import { decodeDeviceList, parseRecord } from '../../shared/records.js';
 import type { DeviceList, ListedDevice } from '../../shared/records.js';
 import type { ClientDb } from '../db/index.js';
@@ -121,16 +122,31 @@ export class LastSeen {
   }
 }
 
+/** How long a device may stay silent before it is shown as stale: the relays' default TTL, since no relay
+ *  announces its own; past it the relay may have dropped updates it never acked, and it resyncs from peers. */
+export const STALE_AFTER_MS = DEFAULT_UPDATE_TTL_MS;
+
+/** Stale: not the current device, and neither seen nor linked within the TTL (a device never seen here
+ *  counts from when it was linked, so a just-linked one is not stale). */
+export function isStale(view: { current: boolean; lastSeen: number | null }, addedAt: number | null, now: number, ttlMs = STALE_AFTER_MS): boolean {
+  if (view.current) return false;
+  const since = view.lastSeen ?? addedAt;
+  return since !== null && now - since > ttlMs;
+}
+
 export function deviceViews(ctx: CoreContext, seen: LastSeen): DeviceView[] {
   const names = new Map(listDevices(accountDoc(ctx)).map((d) => [d.device, d]));
+  const now = ctx.now();
   const views = ownDeviceList(ctx).list.devices.map((d): DeviceView & { addedAt: number } => {
     const hex = toHex(d.signKey);
     const current = hex === ctx.me.device;
     const entry = names.get(hex);
-    return { deviceId: hex, name: entry?.name ?? '', lastSeen: current ? ctx.now() : seen.get(hex), current, addedAt: entry?.addedAt ?? Number.MAX_SAFE_INTEGER };
+    const lastSeen = current ? now : seen.get(hex);
+    const stale = isStale({ current, lastSeen }, entry?.addedAt ?? null, now);
+    return { deviceId: hex, name: entry?.name ?? '', lastSeen, current, stale, addedAt: entry?.addedAt ?? Number.MAX_SAFE_INTEGER };
   });
   views.sort((a, b) => a.addedAt - b.addedAt || (a.deviceId < b.deviceId ? -1 : 1));
-  return views.map(({ deviceId, name, lastSeen, current }) => ({ deviceId, name, lastSeen, current }));
+  return views.map(({ deviceId, name, lastSeen, current, stale }) => ({ deviceId, name, lastSeen, current, stale }));
 }
 
 /** Fetches this account's device list from its relays (another device may have linked one). */

@@ -86,9 +86,11 @@ describe('cairn link and devices', () => {
 
     const devices = jsonOf<{ deviceId: string; name: string; lastSeen: number | null; current: boolean }[]>(await cairn(homeA, ['devices', '--json'], A));
     expect(devices.map((d) => Object.keys(d).sort())).toEqual([
-      ['current', 'deviceId', 'lastSeen', 'name'],
-      ['current', 'deviceId', 'lastSeen', 'name'],
+      ['current', 'deviceId', 'lastSeen', 'name', 'stale'],
+      ['current', 'deviceId', 'lastSeen', 'name', 'stale'],
     ]);
+    // Both were seen or linked minutes ago, far inside the relay TTL.
+    expect(devices.map((d) => (d as { stale?: boolean }).stale)).toEqual([false, false]);
     expect(devices.map((d) => [d.deviceId, d.name, d.current])).toEqual([
       [alice.deviceId, expect.any(String), true],
       [approval.deviceId, 'laptop', false],
