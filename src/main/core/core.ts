@@ -26,6 +26,7 @@ import type { EpochDeps } from './key-epochs.js';
 import * as messages from './messages.js';
 import { createPolicy } from './policy.js';
 import { LinkApprovals } from './link/approvals.js';
+import { closePending } from './pending-closes.js';
 import { publishRecords, setProfile, whoami } from './profile.js';
 import { addRelay, adoptRelays, removeRelay } from './relays.js';
 import { revokeDevice } from './revoke.js';
@@ -148,6 +149,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         if (relays.includes(url)) void publishRecords(ctx, url);
         if (relays.includes(url)) void checkStillListed(ctx, epochs, url);
         void unregisterBlocked(ctx, url);
+        void closePending(ctx, url);
       },
       status: queueStatus,
       backfill: (p) => emitter.emit('backfill', p),

@@ -23,6 +23,7 @@ import { ownDeviceList } from './devices.js';
 import { inboxBoxKeypair, nextDeviceListVersion, signDeviceList, storeDeviceListRecord } from './identity.js';
 import { ACCOUNT_EPOCH_SETTING, accountEpoch, switchAccount } from './key-epochs.js';
 import type { EpochDeps } from './key-epochs.js';
+import { addPendingCloses, closePending } from './pending-closes.js';
 import { publishRecords } from './profile.js';
 
 type OldTopic = { relays: string[]; capability: TopicCapability; flags: number; /** The KEY_EPOCH envelope to publish there (none for the inbox). */ envelope: Uint8Array | null };
@@ -88,6 +89,7 @@ export async function revokeDevice(ctx: CoreContext, deps: EpochDeps, input: str
     storeDeviceListRecord(db, record);
     ctx.directory.accept(record, undefined, false);
     switchAccount(ctx, deps, { key: accountKey, inboxSecret, epoch });
+    addPendingCloses(db, old.flatMap((t) => t.relays.map((url) => ({ url, capability: t.capability, flags: t.flags }))));
     // Written under the new account-doc key; the account watcher moves each chat to its new topic.
     changeAccount(ctx, (doc) => {
       for (const next of rotated) putChat(doc, next);
@@ -95,7 +97,9 @@ export async function revokeDevice(ctx: CoreContext, deps: EpochDeps, input: str
       setSetting(doc, ACCOUNT_EPOCH_SETTING, epoch);
     });
   });
-  await Promise.all([...ctx.relays().map((url) => publishRecords(ctx, url)), closeOld(ctx, old)]);
+  // The new device list first: a contact whose invite then meets a closed inbox finds the new inbox in it.
+  await Promise.all(ctx.relays().map((url) => publishRecords(ctx, url)));
+  await closePending(ctx);
   ctx.log.info({ device: deviceId, chats: rotated.length, epoch }, 'revoked a device');
   return ok({ deviceId });
 }
@@ -116,18 +120,4 @@ async function announce(ctx: CoreContext, old: OldTopic[], revoked: DeviceKey): 
     }),
   );
   return (await Promise.all(work)).find((f) => f !== null) ?? null;
-}
-
-/** Closes the old topics (CLOSE_TOPIC): the relays take no publish there any more; the backlog still drains. */
-async function closeOld(ctx: CoreContext, old: OldTopic[]): Promise<void> {
-  await Promise.all(
-    old.flatMap((t) =>
-      t.relays.map(async (url) => {
-        const client = ctx.engine.pool.get(url)?.client;
-        if (client === undefined) return;
-        const r = await client.closeTopic(t.capability.topic as TopicId);
-        if (!r.ok && !ctx.engine.stopped) ctx.log.warn({ relay: url, topic: toHex(t.capability.topic).slice(0, 8) }, `closing an old topic failed: ${r.message}`);
-      }),
-    ),
-  );
 }
