@@ -74,6 +74,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const clock = { last: 0 };
   const lastSeen = new LastSeen(db);
   let ctx: CoreContext | null = null;
+  /** Contacts whose queued invites are being re-sealed to a moved inbox (topicClosed). */
+  const resending = new Set<string>();
   const need = (): CoreContext => {
     if (ctx === null) throw new Error('the core is not built yet');
     return ctx;
@@ -157,9 +159,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       chatSync: (s) => emitter.emit('chatSync', s),
       wantsChatSync: () => emitter.has('chatSync'),
       topicClosed: (_url, row) => {
-        if (ctx === null || !row.doc.startsWith(INBOX_DOC_PREFIX)) return false;
-        void resendInvites(ctx, row.doc.slice(INBOX_DOC_PREFIX.length), row.topic).catch((e: unknown) => log.warn({}, `re-sending invites failed: ${(e as Error).message}`));
-        return true;
+        if (ctx === null || !row.doc.startsWith(INBOX_DOC_PREFIX)) return;
+        const account = row.doc.slice(INBOX_DOC_PREFIX.length);
+        // One re-send per contact at a time: each of its rows meets the closed inbox on every retry.
+        if (resending.has(account)) return;
+        resending.add(account);
+        void resendInvites(ctx, account, row.topic)
+          .catch((e: unknown) => log.warn({}, `re-sending invites failed: ${(e as Error).message}`))
+          .finally(() => resending.delete(account));
       },
     },
   });

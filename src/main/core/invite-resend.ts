@@ -13,7 +13,8 @@ import { sealInvite } from './invite-envelope.js';
 /** The outbox doc name of invites to an account's inbox (see chats.ts). */
 export const INBOX_DOC_PREFIX = 'inbox:';
 
-/** Re-sends this account's invites to `account` once its device list names an inbox other than `closedInbox`. */
+/** Re-sends this account's invites to `account` once its device list names an inbox other than `closedInbox`,
+ *  replacing every queued invite to that account; until then the refused rows stay (the outbox retries them). */
 export async function resendInvites(ctx: CoreContext, account: string, closedInbox: Uint8Array): Promise<void> {
   const contact = getContact(accountDoc(ctx), account);
   if (contact === null) return;
@@ -21,12 +22,14 @@ export async function resendInvites(ctx: CoreContext, account: string, closedInb
   const list = ctx.directory.deviceList(account);
   if (ctx.engine.stopped) return;
   if (list === null || bytesEqual(list.inboxTopic, closedInbox)) {
-    ctx.log.warn({ account }, 'an invite met a closed inbox and no newer device list names another: dropped');
+    ctx.log.warn({ account }, 'an invite met a closed inbox and no newer device list names another yet: kept, retried later');
     return;
   }
   const chats = listChats(accountDoc(ctx)).filter((c) => c.blocked !== true && c.createdBy === ctx.me.account && c.members.includes(account));
   const { engine, id } = ctx;
+  // The refused rows go in the transaction that writes their successors: a crash cannot lose the invites.
   engine.registry.transaction(() => {
+    engine.outbox.removeDoc(`${INBOX_DOC_PREFIX}${account}`);
     for (const entry of chats) {
       const payload = {
         chatId: fromHex(entry.chatId)!,

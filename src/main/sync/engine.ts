@@ -61,8 +61,8 @@ export type EngineEvents = {
   /** A chat's proof-of-convergence status changed (only computed while wantsChatSync says someone listens). */
   chatSync?(status: ChatSyncStatus): void;
   wantsChatSync?(): boolean;
-  /** An outbox row met a closed topic (TOPIC_CLOSED) that is no doc's: true drops it (see OutboxWorkerOptions.closed). */
-  topicClosed?(url: string, row: { doc: string; topic: Uint8Array }): boolean;
+  /** An outbox row met a closed topic (TOPIC_CLOSED) that is no doc's; it stays until replaced (OutboxWorkerOptions.closed). */
+  topicClosed?(url: string, row: { doc: string; topic: Uint8Array }): void;
 };
 
 export type EngineOptions = {
@@ -188,7 +188,7 @@ export class SyncEngine {
       log,
       published: (m) => this.#published(m),
       // A doc's own rows are resealed when it moves to its new topic; others (invites) are the core's to handle.
-      closed: (url, row) => this.registry.spec(row.doc) === null && o.events.topicClosed?.(url, row) === true,
+      closed: (url, row) => void (this.registry.spec(row.doc) === null && o.events.topicClosed?.(url, row)),
     });
     const pre = (this.#preverifier = o.verifyWorker === false ? null : EnvelopePreverifier.create(sodium));
     const preverify = pre === null ? undefined : (frames: UpdateFrame[]) => pre.check(frames.map((f) => f.payload));

@@ -19,8 +19,9 @@ export type OutboxWorkerOptions = {
   published(messages: Map<string, string[]>): void;
   /** Rows per round of pipelined publishes (default 64). */
   batch?: number;
-  /** A publish was refused with TOPIC_CLOSED (a key epoch moved the topic): true drops the row, false retries it. */
-  closed?(url: string, row: OutboxRow): boolean;
+  /** A publish was refused with TOPIC_CLOSED (a key epoch moved the topic). The row stays and is retried with
+   *  backoff: the hook may replace it (removing it in the transaction that writes its successor). */
+  closed?(url: string, row: OutboxRow): void;
 };
 
 /** Errors that can never turn into PUBLISHED for the same bytes. */
@@ -103,8 +104,10 @@ export class OutboxWorker {
         const row = sendable[i]!;
         if (r.ok) return void done.push({ row, seq: r.value });
         if (OFFLINE.has(r.code)) offline = true;
-        else if (r.code === 'TOPIC_CLOSED' && this.#o.closed?.(url, row) === true) outbox.remove(row.id);
-        else if (FATAL.has(r.code)) {
+        else if (r.code === 'TOPIC_CLOSED') {
+          this.#o.closed?.(url, row);
+          retry = true;
+        } else if (FATAL.has(r.code)) {
           log.error({ relay: url, doc: row.doc }, `dropping an outbox entry the relay can never take: ${r.code} ${r.message}`);
           outbox.remove(row.id);
         } else {
