@@ -6,6 +6,7 @@ import { deriveCapability, deriveInboxCapability } from '../../shared/crypto/cap
 import { openEnvelope, sealEnvelope } from '../../shared/crypto/envelope.js';
 import { decodeAppMessage } from '../../shared/docs/app-message.js';
 import { getChat, getSetting, putChat } from '../../shared/docs/account-doc.js';
+import type { ChatEntry } from '../../shared/docs/account-doc.js';
 import { decodeKeyEpoch, openKeyEpoch } from '../../shared/docs/key-epoch.js';
 import { RecordKind, TopicFlags } from '../../shared/frames.js';
 import type { UpdateFrame } from '../../shared/frames.js';
@@ -15,7 +16,7 @@ import { decodeDeviceList, parseRecord } from '../../shared/records.js';
 import type { Vault } from '../home/index.js';
 import type { DocTopic } from '../sync/engine.js';
 import type { Step } from '../sync/inbound.js';
-import { ACCOUNT_DOC, accountDoc, accountDocTopic, changeAccount } from './context.js';
+import { ACCOUNT_DOC, accountDoc, accountDocTopic, changeAccount, chatDocTopic } from './context.js';
 import type { CoreContext } from './context.js';
 import { ACCOUNT_DOC_LABEL, getMeta, inboxBoxKeypair, setMeta, storeDeviceListRecord, storedRecord, VAULT_NAMES } from './identity.js';
 import { decideInvite, followInbox } from './inbox.js';
@@ -114,6 +115,14 @@ export function switchChat(ctx: CoreContext, followed: DocTopic, next: DocTopic)
   ctx.log.info({ chat: next.id, from: old.topicHex.slice(0, 8), to: next.topicHex.slice(0, 8) }, 'the chat moved to a new key epoch');
 }
 
+/** Moves a followed chat to its entry's topic now if the key changed; called in the transaction that writes the
+ *  new key, so a crash cannot leave the account doc on the new key and the chat's queued rows on the closed topic. */
+export function switchChatTo(ctx: CoreContext, entry: ChatEntry): void {
+  const followed = ctx.engine.topic(entry.chatId);
+  const spec = chatDocTopic(ctx.sodium, entry);
+  if (followed !== null && followed.topicHex !== spec.topicHex) switchChat(ctx, followed, spec);
+}
+
 /** Moves the account doc and the inbox to new keys (this device revoked another, or got an account KEY_EPOCH). */
 export function switchAccount(ctx: CoreContext, deps: EpochDeps, next: { key: Uint8Array; inboxSecret: Uint8Array; epoch: number }): void {
   const oldDoc = accountDocTopic(ctx);
@@ -187,8 +196,12 @@ export function acceptKeyEpoch(ctx: CoreContext, deps: EpochDeps, target: EpochT
   }
   const entry = getChat(accountDoc(ctx), target.doc);
   if (entry === null || entry.blocked === true || epoch <= (entry.epoch ?? 0)) return skip;
-  // The account watcher sees the new key and moves the chat (switchChat), here and on this account's other devices.
-  changeAccount(ctx, (doc) => putChat(doc, { ...entry, key: toHex(key), epoch }));
+  // Moved here in the same transaction; the account watcher moves it on this account's other devices.
+  const next = { ...entry, key: toHex(key), epoch };
+  ctx.engine.registry.transaction(() => {
+    changeAccount(ctx, (doc) => putChat(doc, next));
+    switchChatTo(ctx, next);
+  });
   return skip;
 }
 

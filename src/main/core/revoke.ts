@@ -21,7 +21,7 @@ import { accountDoc, accountDocTopic, changeAccount, chatDocTopic } from './cont
 import type { CoreContext } from './context.js';
 import { ownDeviceList } from './devices.js';
 import { inboxBoxKeypair, nextDeviceListVersion, signDeviceList, storeDeviceListRecord } from './identity.js';
-import { ACCOUNT_EPOCH_SETTING, accountEpoch, switchAccount } from './key-epochs.js';
+import { ACCOUNT_EPOCH_SETTING, accountEpoch, switchAccount, switchChatTo } from './key-epochs.js';
 import type { EpochDeps } from './key-epochs.js';
 import { addPendingCloses, closePending } from './pending-closes.js';
 import { publishRecords } from './profile.js';
@@ -90,12 +90,13 @@ export async function revokeDevice(ctx: CoreContext, deps: EpochDeps, input: str
     ctx.directory.accept(record, undefined, false);
     switchAccount(ctx, deps, { key: accountKey, inboxSecret, epoch });
     addPendingCloses(db, old.flatMap((t) => t.relays.map((url) => ({ url, capability: t.capability, flags: t.flags }))));
-    // Written under the new account-doc key; the account watcher moves each chat to its new topic.
+    // Written under the new account-doc key; each chat moves to its new topic in this same transaction.
     changeAccount(ctx, (doc) => {
       for (const next of rotated) putChat(doc, next);
       removeDevice(doc, deviceId);
       setSetting(doc, ACCOUNT_EPOCH_SETTING, epoch);
     });
+    for (const next of rotated) switchChatTo(ctx, next);
   });
   // The new device list first: a contact whose invite then meets a closed inbox finds the new inbox in it.
   await Promise.all(ctx.relays().map((url) => publishRecords(ctx, url)));
