@@ -2,7 +2,7 @@
 // delete set, src/shared/docs/digest.ts) in a sealed EPHEMERAL frame on the chat's topic, keeps the latest digest
 // heard from every member device, and reports per device whether it equals its own. A digest that stays different
 // after a quiet period triggers targeted sync: a step 1 sent DIRECT to that device, with backoff.
-import type { ChatSyncStatus, DeviceSyncView } from '../../shared/core-api.js';
+import type { ChatSyncStatus } from '../../shared/core-api.js';
 import type { Sodium } from '../../shared/crypto/sodium.js';
 import { openEnvelope, sealEnvelope } from '../../shared/crypto/envelope.js';
 import { decodeAppMessage, encodeSyncStep1 } from '../../shared/docs/app-message.js';
@@ -11,40 +11,13 @@ import type { EphemeralInFrame } from '../../shared/frames.js';
 import type { DeviceKey } from '../../shared/ids.js';
 import { bytesEqual, toHex } from '../../shared/ids.js';
 import { DigestRepairs } from './digest-repairs.js';
-import type { RepairTiming } from './digest-repairs.js';
+import { chatStatus } from './digest-status.js';
+import type { Chat } from './digest-status.js';
+import { DIGEST_TIMING } from './digest-timing.js';
+import type { DigestTiming } from './digest-timing.js';
 import type { DocRegistry, DocSpec } from './doc-registry.js';
 import type { CoreLogger } from './logger.js';
 import type { RelayPool } from './relay-pool.js';
-
-export type DigestTiming = RepairTiming & {
-  /** A changed doc is announced after this much quiet... */
-  quietMs: number;
-  /** ...but at most this long after its first unannounced change (a chat that never goes quiet). */
-  maxWaitMs: number;
-  /** Least time between two announcements of one chat by this device. */
-  minIntervalMs: number;
-  /** Answers to asking digests are coalesced over this long. */
-  answerDelayMs: number;
-  /** A differing digest that does not ask is answered only if this device last announced longer ago than this. */
-  reannounceMs: number;
-  /** No step 1 goes to a device whose last digest is older than this (it is probably offline). */
-  peerFreshMs: number;
-  /** chatSyncStatus asks again for unheard devices at most this often. */
-  askAgainMs: number;
-};
-
-export const DIGEST_TIMING: DigestTiming = {
-  quietMs: 500,
-  maxWaitMs: 5000,
-  minIntervalMs: 1000,
-  answerDelayMs: 150,
-  reannounceMs: 10_000,
-  repairQuietMs: 1500,
-  repairBackoffMs: 2000,
-  repairMaxMs: 120_000,
-  peerFreshMs: 300_000,
-  askAgainMs: 10_000,
-};
 
 export type DigestsOptions = {
   sodium: Sodium;
@@ -68,28 +41,6 @@ export type DigestsOptions = {
   /** A verified digest came from this device. */
   seen?(device: DeviceKey): void;
   timing?: Partial<DigestTiming>;
-};
-
-/** at: when the last digest came; since: when this device's digest took its current value (a repeat keeps it). */
-type Peer = { device: DeviceKey; digest: Uint8Array; at: number; since: number; url: string };
-type Chat = {
-  /** This device's digest, null when the doc changed since it was computed. */
-  mine: Uint8Array | null;
-  mineAt: number;
-  /** Last change of the doc; first change not yet announced (null: none). */
-  changedAt: number;
-  unannouncedSince: number | null;
-  sent: Uint8Array | null;
-  sentAt: number;
-  /** The next announcement asks peers to answer (set when the topic caught up). */
-  ask: boolean;
-  askedAt: number;
-  /** An announcement is owed at this time regardless of changes (an answer), or null. */
-  answerAt: number | null;
-  timer: ReturnType<typeof setTimeout> | null;
-  timerAt: number;
-  peers: Map<string, Peer>;
-  shown: string;
 };
 
 export class Digests {
@@ -328,23 +279,7 @@ export class Digests {
   }
 
   #status(spec: DocSpec, c: Chat): ChatSyncStatus {
-    const mine = this.#mine(spec.id, c);
-    const me = toHex(this.#o.device.publicKey);
-    const seen = new Set<string>();
-    const devices: DeviceSyncView[] = [];
-    for (const d of this.#o.devicesOf(spec)) {
-      const hex = toHex(d);
-      if (seen.has(hex)) continue;
-      seen.add(hex);
-      const account = this.#o.ownerOf(hex) ?? '';
-      if (hex === me) {
-        devices.push({ deviceId: hex, account, inSync: true, current: true, digestAt: c.mineAt });
-        continue;
-      }
-      const p = c.peers.get(hex);
-      devices.push({ deviceId: hex, account, inSync: p === undefined ? null : bytesEqual(p.digest, mine), current: false, digestAt: p?.at ?? null });
-    }
-    return { chatId: spec.id, devices, allInSync: devices.every((d) => d.inSync === true) };
+    return chatStatus(spec, c, this.#mine(spec.id, c), toHex(this.#o.device.publicKey), (s) => this.#o.devicesOf(s), (hex) => this.#o.ownerOf(hex));
   }
 
   /** Emits the chat's status when someone listens and a device's inSync changed since the last emit. */

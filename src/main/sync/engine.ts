@@ -16,7 +16,7 @@ import type { BackfillProgress } from './backfill.js';
 import { Compactor } from './compactor.js';
 import { Convergence } from './convergence.js';
 import { Digests } from './digests.js';
-import type { DigestTiming } from './digests.js';
+import type { DigestTiming } from './digest-timing.js';
 import { DocFrames } from './doc-frames.js';
 import { DocRegistry } from './doc-registry.js';
 import type { Committed, DocSpec } from './doc-registry.js';
