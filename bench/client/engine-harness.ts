@@ -16,7 +16,7 @@ import { loadIdentity } from '../../src/main/core/identity.js';
 import type { Identity } from '../../src/main/core/identity.js';
 import type { Home } from '../../src/main/home/index.js';
 import { SyncEngine } from '../../src/main/sync/engine.js';
-import type { SyncPolicy } from '../../src/main/sync/engine.js';
+import type { SyncPolicy } from '../../src/main/sync/engine-options.js';
 import { silentLogger } from '../../src/main/sync/logger.js';
 import { copyTemplate, OFFLINE_RELAY, openCopy } from './fixture.js';
 import { timed, timedAsync } from './meter.js';

@@ -9,7 +9,8 @@ import type { ChatView, CoreEvents, MessageView } from '../../shared/core-api.js
 import type { TopicId } from '../../shared/ids.js';
 import { fromHex, toHex } from '../../shared/ids.js';
 import type { ClientDb, MessageRow, MessageStore } from '../db/index.js';
-import type { DocTopic, SyncEngine } from '../sync/engine.js';
+import type { SyncEngine } from '../sync/engine.js';
+import type { DocTopic } from '../sync/engine-options.js';
 import type { CoreLogger } from '../sync/logger.js';
 import type { Directory } from './directory.js';
 import type { Identity } from './identity.js';

@@ -14,7 +14,7 @@ import type { TopicId } from '../../shared/ids.js';
 import { bytesEqual, fromHex, toHex } from '../../shared/ids.js';
 import { decodeDeviceList, parseRecord } from '../../shared/records.js';
 import type { Vault } from '../home/index.js';
-import type { DocTopic } from '../sync/engine.js';
+import type { DocTopic } from '../sync/engine-options.js';
 import type { Step } from '../sync/inbound.js';
 import { ACCOUNT_DOC, accountDoc, accountDocTopic, changeAccount, chatDocTopic } from './context.js';
 import type { CoreContext } from './context.js';

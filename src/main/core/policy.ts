@@ -8,7 +8,7 @@ import type { UpdateFrame } from '../../shared/frames.js';
 import type { DeviceKey } from '../../shared/ids.js';
 import { bytesEqual, toHex } from '../../shared/ids.js';
 import type { DocSpec } from '../sync/doc-registry.js';
-import type { Membership, SyncPolicy } from '../sync/engine.js';
+import type { Membership, SyncPolicy } from '../sync/engine-options.js';
 import type { Step } from '../sync/inbound.js';
 import { ACCOUNT_DOC, accountDoc } from './context.js';
 import type { CoreContext } from './context.js';

@@ -11,7 +11,7 @@ import { toHex } from '../../shared/ids.js';
 import type { Backfill } from './backfill.js';
 import type { Convergence } from './convergence.js';
 import type { DocRegistry, DocSpec } from './doc-registry.js';
-import type { SyncPolicy } from './engine.js';
+import type { SyncPolicy } from './engine-options.js';
 import type { Step } from './inbound.js';
 import type { CoreLogger } from './logger.js';
 
