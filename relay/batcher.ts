@@ -17,6 +17,7 @@ import type { CursorFloor, RelayStore } from './store/types.js';
 import { WritePass } from './wire.js';
 import type { Wire } from './wire.js';
 import { noteDeleted } from './deletions.js';
+import { fanOut, topicRuns } from './fan-out.js';
 
 export type PendingPublish = { link: TopicLink; reqId: number; payload: Uint8Array; /** inbox publish without the capability */ limited: boolean };
 /** Most acks per store call: bounds how long one commit (and its ACKED writes) holds the event loop. */
@@ -220,6 +221,7 @@ export class Batcher {
     }
     let checkFloor: Set<TopicState> | null = null;
     const { wire } = this.deps;
+    const frames: Buffer[] = new Array<Buffer>(items.length);
     try {
       for (let i = 0; i < items.length; i++) {
         const p = items[i]!;
@@ -240,11 +242,15 @@ export class Batcher {
           // A new seq is above every other device's cursor, so only a topic with at most one registered device can already count it delivered.
           if (topic.registered <= 1) (checkFloor ??= new Set()).add(topic);
         }
-        this.fanOut(topic, link, seq, wire.prepare(encodeUpdateFrame(topic.id, seq, conn.device!, createdAt, p.payload)));
+        frames[i] = wire.prepare(encodeUpdateFrame(topic.id, seq, conn.device!, createdAt, p.payload));
       }
     } finally {
       this.pass.release();
     }
+    let sent = 0;
+    if (items.length === 1) sent = fanOut(items, seqs, frames, 0, null);
+    else for (const [first, rest] of topicRuns(items)) sent += fanOut(items, seqs, frames, first, rest);
+    metrics.deliveries += sent;
     if (checkFloor === null) return;
     for (const topic of checkFloor) {
       try {
@@ -255,23 +261,6 @@ export class Batcher {
         this.deps.log.error({ err: error }, 'cursor floor failed');
       }
     }
-  }
-
-  /** The same frame to every subscriber but the publisher; replaying subscribers get it after their backlog. */
-  private fanOut(topic: TopicState, from: TopicLink, seq: number, frame: Buffer): void {
-    let sent = 0;
-    for (const link of topic.subscribers) {
-      if (link === from) continue;
-      if (link.replay !== null) {
-        link.replay.seqs.push(seq);
-        link.replay.frames.push(frame);
-      } else {
-        this.pass.hold(link.conn);
-        link.conn.sendPrepared(frame);
-        sent++;
-      }
-    }
-    this.deps.metrics.deliveries += sent;
   }
 
   private async commitAcks(links: TopicLink[]): Promise<void> {

@@ -27,6 +27,9 @@ const MEASURE_MS = Number(env.BENCH_MEASURE_MS ?? 5000);
 const VALUE_BYTES = 100;
 const LATENCY_RATE = Number(env.BENCH_LATENCY_RATE ?? 20_000);
 const IDLE_CONNECTIONS = 1000;
+/** BENCH_PHASES=latency skips the throughput and idle phases (for latency experiments; such a run is marked partial). */
+const PHASES = (env.BENCH_PHASES ?? 'throughput,latency,idle').split(',');
+const SKIPPED_THROUGHPUT: ThroughputResult = { deliveriesPerSecond: 0, messagesPerSecond: 0, lostMessages: 0, cpu: { serverPercent: 0, loadgenPercent: 0, otherPercent: 0 } };
 const TOTAL_DEADLINE_MS = 11 * 60_000;
 /** Noisy runs are redone only while the bench is younger than this, so it stays near 10 minutes. */
 const RETRY_DEADLINE_MS = 6 * 60_000;
@@ -145,7 +148,9 @@ async function workloadRun(bench: Bench, kind: ServerKind, workload: Workload, r
     const setup = await loadgen.request<SetupResult>({ cmd: 'setup', kind, url: server.url, firstRoom: 0, rooms: workload.rooms, devicesPerRoom: workload.devicesPerRoom, payloadBytes });
     const saturation = SATURATION[workload.name]!;
     const cpuPids = { server: server.pid, loadgen: loadgen.child.pid!, orchestrator: process.pid };
-    const throughput = await loadgen.request<ThroughputResult>({ cmd: 'throughput', ...saturation, warmupMs: WARMUP_MS, measureMs: MEASURE_MS, cpuPids });
+    const throughput = PHASES.includes('throughput')
+      ? await loadgen.request<ThroughputResult>({ cmd: 'throughput', ...saturation, warmupMs: WARMUP_MS, measureMs: MEASURE_MS, cpuPids })
+      : SKIPPED_THROUGHPUT;
     const latency = await loadgen.request<LatencyResult>({ cmd: 'latency', deliveriesPerSecond: LATENCY_RATE, warmupMs: WARMUP_MS, measureMs: MEASURE_MS, cpuPids });
     const down = await loadgen.request<{ errors: Record<string, number> }>({ cmd: 'teardown' });
     return { rep, server: kind, workload: workload.name, attempt: 1, connectMs: setup.setupMs, throughput, latency, cairnErrors: down.errors };
@@ -226,6 +231,7 @@ async function main(): Promise<void> {
         runs.push(run!);
       }
       if (overTime()) break;
+      if (!PHASES.includes('idle')) continue;
       await quiet();
       const r = await idleRun(bench, kind, rep);
       idle.push(r);
@@ -243,7 +249,7 @@ async function main(): Promise<void> {
   const resultsDir = join(repoRoot, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
   // Only a complete run (every server, every workload, REPS ≥ 3) is the day's record; anything else is marked partial.
-  const complete = servers.length === 3 && workloads.length === WORKLOADS.length && REPS >= 3 && MEASURE_MS >= 5000;
+  const complete = PHASES.length === 3 && servers.length === 3 && workloads.length === WORKLOADS.length && REPS >= 3 && MEASURE_MS >= 5000;
   const file = join(resultsDir, `relay-${date}${complete ? '' : '-partial'}.json`);
   writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, config, summary, runs, idle, table, sanity }, null, 2)}\n`);
   process.stdout.write(`\n## Relay benchmark ${date} (${machine.cpus} × ${machine.cpuModel}, Node ${machine.node})\n\n${table}\n\n${sanity}\n\nraw results: ${file}\n`);
