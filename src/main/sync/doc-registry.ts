@@ -11,7 +11,8 @@ import { encodeSyncUpdate } from '../../shared/docs/app-message.js';
 import { CHAT_DOC_ROOTS, acceptMessageChange, messageValueOf } from '../../shared/docs/chat-doc.js';
 import type { MessageValue } from '../../shared/docs/chat-doc.js';
 import { isHexId, MESSAGE_ID_HEX_CHARS } from '../../shared/docs/values.js';
-import { createCursorStore, createDocLog, createDocStore, createMessageStore, mergeInGroups } from '../db/index.js';
+import { createCursorStore, createDocLog, createDocStore, createMessageStore } from '../db/index.js';
+import { LocalRun } from '../db/local-update.js';
 import type { ClientDb, CursorStore, DocKind, DocLog, DocStore, MessageRow, MessageStore } from '../db/index.js';
 import type { OutboxStore } from './outbox-store.js';
 
@@ -45,7 +46,7 @@ export type RegistryDeps = {
 
 type Handle = { spec: DocSpec; doc: Y.Doc; emitted: boolean; author: string | null; rows: Map<string, MessageRow> };
 /** Local updates of a transaction per doc, logged and sealed together at its end (one envelope per doc). */
-type Sealing = { updates: Uint8Array[]; messageIds: string[] };
+type Sealing = { doc: Y.Doc; run: LocalRun; changed: boolean; messageIds: Set<string> };
 type Tx = Committed & { touched: Set<string>; sealing: Map<string, Sealing> };
 
 const rowOf = (chat: string, id: string, v: MessageValue): MessageRow => ({
@@ -186,22 +187,14 @@ export class DocRegistry {
       const tx = this.#tx!;
       const h = this.#handle(id);
       tx.touched.add(id);
-      const captured: Uint8Array[] = [];
       h.author = null;
-      // Listened to only here: with an 'update' listener Yjs encodes every transaction, remote ones too.
-      const capture = (update: Uint8Array, origin: unknown) => void (origin === Origin.Local && captured.push(update));
-      h.doc.on('update', capture);
-      let value: R;
-      try {
-        value = h.doc.transact(() => mutate(h.doc), Origin.Local);
-      } finally {
-        h.doc.off('update', capture);
-      }
-      if (captured.length > 0) {
-        let s = tx.sealing.get(id);
-        if (s === undefined) tx.sealing.set(id, (s = { updates: [], messageIds: [] }));
-        s.updates.push(...captured);
-        if (messageId !== null && !s.messageIds.includes(messageId)) s.messageIds.push(messageId);
+      let s = tx.sealing.get(id);
+      if (s === undefined || s.doc !== h.doc) tx.sealing.set(id, (s = { doc: h.doc, run: new LocalRun(), changed: false, messageIds: new Set() }));
+      // No 'update' listener: the run's changes are encoded once when the transaction seals (LocalRun).
+      const { value, changed } = s.run.record(h.doc, Origin.Local, () => mutate(h.doc));
+      if (changed) {
+        s.changed = true;
+        if (messageId !== null) s.messageIds.add(messageId);
       }
       this.#flushRows(tx, h);
       return value;
@@ -238,10 +231,10 @@ export class DocRegistry {
   #sealLocal(tx: Tx): void {
     for (const [id, s] of tx.sealing) {
       const spec = this.#specs.get(id);
-      if (spec === undefined) continue; // dropped within the transaction
-      const update = s.updates.length === 1 ? s.updates[0]! : mergeInGroups(s.updates);
+      if (spec === undefined || !s.changed) continue; // dropped within the transaction, or nothing changed
+      const update = s.run.encode(s.doc);
       this.#append(tx, id, update);
-      this.#seal(tx, spec, update, s.messageIds);
+      this.#seal(tx, spec, update, [...s.messageIds]);
     }
     tx.sealing.clear();
   }
