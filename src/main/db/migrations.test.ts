@@ -10,7 +10,7 @@ type Table = { columns: string[]; withoutRowid: boolean; indexes: Record<string,
 type Schema = { tables: Record<string, Table>; virtual: string[]; triggers: string[] };
 
 /** What each migration adds (and drops), in order: a new migration without an entry here fails the suite. */
-const ADDS: (Partial<Schema> & { droppedTriggers?: string[] })[] = [
+const ADDS: (Partial<Schema> & { droppedTriggers?: string[]; droppedTables?: string[] })[] = [
   {
     tables: {
       meta: { columns: ['key TEXT 1 1', 'value  1 0'], withoutRowid: true, indexes: {} },
@@ -93,12 +93,23 @@ const ADDS: (Partial<Schema> & { droppedTriggers?: string[] })[] = [
       outbox_messages: { columns: ['outbox INTEGER 1 1', 'doc TEXT 1 0', 'message_id TEXT 1 2'], withoutRowid: true, indexes: { outbox_messages_doc: ['doc', 'message_id'] } },
     },
   },
+  {
+    tables: {
+      outbox: {
+        columns: ['id INTEGER 0 1', 'relay TEXT 1 0', 'topic BLOB 1 0', 'doc TEXT 1 0', 'envelope BLOB 1 0', 'message_id TEXT 0 0', 'created_at INTEGER 1 0', 'more_ids TEXT 0 0'],
+        withoutRowid: false,
+        indexes: { outbox_relay: ['relay', 'id'], outbox_doc: ['doc', 'message_id'], outbox_grouped: ['doc'] },
+      },
+    },
+    droppedTables: ['outbox_messages'],
+  },
 ];
 
 function expectedAt(version: number): Schema {
   const out: Schema = { tables: {}, virtual: [], triggers: [] };
   for (const add of ADDS.slice(0, version)) {
     Object.assign(out.tables, add.tables);
+    for (const t of add.droppedTables ?? []) delete out.tables[t];
     out.virtual.push(...(add.virtual ?? []));
     out.triggers.push(...(add.triggers ?? []));
     out.triggers = out.triggers.filter((t) => !add.droppedTriggers?.includes(t));
@@ -193,6 +204,14 @@ const SAMPLES: ((db: ClientDb) => void)[] = [
     db.prepare('DELETE FROM outbox WHERE id = ?').run(id);
     expect(db.prepare('SELECT count(*) FROM outbox_messages').pluck().get()).toBe(0);
   },
+  (db) => {
+    // A grouped row's further ids sit in the row; the doc's grouped rows are found through the partial index.
+    db.prepare('INSERT INTO outbox (relay, topic, doc, envelope, message_id, more_ids, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run('wss://r', bytes(32, 1), 'chat:bb', bytes(9, 2), 'm1', '["m2","m3"]', 1);
+    const query = "SELECT m.value FROM outbox o, json_each(o.more_ids) m WHERE o.doc = 'chat:bb' AND o.more_ids IS NOT NULL";
+    expect(db.prepare(query).pluck().all()).toEqual(['m2', 'm3']);
+    const plan = db.prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${query}`).all();
+    expect(plan.map((r) => r.detail).join(' ')).toMatch(/USING INDEX outbox_grouped/);
+  },
 ];
 
 describe('client SQLite migrations', () => {
@@ -233,6 +252,22 @@ describe('client SQLite migrations', () => {
     const db = fresh();
     migrate(db, version);
     expect(schemaOf(db)).toEqual(expectedAt(version));
+  });
+
+  it('migration 10 moves the further message ids of queued grouped rows into their outbox row', () => {
+    const db = fresh();
+    migrate(db, 9);
+    const insert = db.prepare('INSERT INTO outbox (relay, topic, doc, envelope, message_id, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+    const grouped = insert.run('wss://r', bytes(32, 1), 'chat:aa', bytes(9, 2), 'm1', 1).lastInsertRowid;
+    const single = insert.run('wss://r', bytes(32, 1), 'chat:aa', bytes(9, 2), 'm4', 1).lastInsertRowid;
+    for (const m of ['m2', 'm3']) db.prepare('INSERT INTO outbox_messages (outbox, doc, message_id) VALUES (?, ?, ?)').run(grouped, 'chat:aa', m);
+    migrate(db, 10);
+    const more = db.prepare<[number | bigint], string | null>('SELECT more_ids FROM outbox WHERE id = ?').pluck();
+    expect((JSON.parse(more.get(grouped)!) as string[]).sort()).toEqual(['m2', 'm3']);
+    expect(more.get(single)).toBeNull();
+    MIGRATIONS[9]!.up(db);
+    expect((JSON.parse(more.get(grouped)!) as string[]).sort()).toEqual(['m2', 'm3']);
+    expect(schemaOf(db)).toEqual(expectedAt(10));
   });
 
   it('is idempotent and refuses a database from a newer Cairn', () => {

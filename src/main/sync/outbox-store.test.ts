@@ -45,7 +45,7 @@ describe('outbox store', () => {
     o.removeDoc(CHAT);
     expect(o.next('ws://b', 0, 10)).toEqual([]);
     expect(o.published(b, CHAT, 6)).toEqual([]);
-    expect(t.db.prepare('SELECT count(*) FROM outbox_messages').pluck().get()).toBe(0);
+    expect(t.db.prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(0);
     expect(o.delivered('ws://a', CHAT, 5).sort()).toEqual(['m1', 'm2', 'm3']);
   });
 

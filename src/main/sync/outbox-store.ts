@@ -1,5 +1,6 @@
 // The outbox (sealed envelopes waiting for a relay's PUBLISHED) and the delivery state of own messages
-// (tables of migration 4). A local change writes its rows in the transaction that persists the change.
+// (tables of migration 4). A local change writes its rows in the transaction that persists the change. A row's
+// first message id is in message_id, the further ones of a grouped commit in more_ids, a JSON array (migration 10).
 import type { ClientDb } from '../db/open.js';
 
 /** messageIds: the messages whose change the envelope carries (several for a grouped commit), for delivery state;
@@ -28,17 +29,17 @@ export type OutboxStore = {
   removeChatDelivery(chat: string): void;
 };
 
-type Raw = { id: number; relay: string; topic: Uint8Array; doc: string; envelope: Uint8Array; message_id: string | null; created_at: number };
+type Raw = { id: number; relay: string; topic: Uint8Array; doc: string; envelope: Uint8Array; message_id: string | null; more_ids: string | null; created_at: number };
+
+const idsOf = (first: string | null, more: string | null): string[] => (first === null ? [] : more === null ? [first] : [first, ...(JSON.parse(more) as string[])]);
 
 export function createOutboxStore(db: ClientDb): OutboxStore {
   const q = {
-    add: db.prepare<[string, Uint8Array, string, Uint8Array, string | null, number]>(
-      'INSERT INTO outbox (relay, topic, doc, envelope, message_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    add: db.prepare<[string, Uint8Array, string, Uint8Array, string | null, string | null, number]>(
+      'INSERT INTO outbox (relay, topic, doc, envelope, message_id, more_ids, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
-    next: db.prepare<[string, number, number], Raw>('SELECT id, relay, topic, doc, envelope, message_id, created_at FROM outbox WHERE relay = ? AND id > ? ORDER BY id LIMIT ?'),
-    get: db.prepare<[number], { message_id: string | null; relay: string }>('SELECT message_id, relay FROM outbox WHERE id = ?'),
-    more: db.prepare<[number], { message_id: string }>('SELECT message_id FROM outbox_messages WHERE outbox = ?'),
-    addMore: db.prepare<[number | bigint, string, string]>('INSERT INTO outbox_messages (outbox, doc, message_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+    next: db.prepare<[string, number, number], Raw>('SELECT id, relay, topic, doc, envelope, message_id, more_ids, created_at FROM outbox WHERE relay = ? AND id > ? ORDER BY id LIMIT ?'),
+    get: db.prepare<[number], { message_id: string | null; more_ids: string | null; relay: string }>('SELECT message_id, more_ids, relay FROM outbox WHERE id = ?'),
     remove: db.prepare<[number]>('DELETE FROM outbox WHERE id = ?'),
     sent: db.prepare<[string, string, string, number]>('INSERT INTO delivery (chat, message_id, relay, seq) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
     count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox'),
@@ -48,7 +49,7 @@ export function createOutboxStore(db: ClientDb): OutboxStore {
     deliver: db.prepare<[string, string, number]>('UPDATE delivery SET delivered = 1 WHERE relay = ? AND chat = ? AND seq <= ? AND delivered = 0'),
     queued: db.prepare<[string, string, string, string], { message_id: string }>(
       `SELECT message_id FROM outbox WHERE doc = ? AND message_id IN (SELECT value FROM json_each(?))
-       UNION SELECT message_id FROM outbox_messages WHERE doc = ? AND message_id IN (SELECT value FROM json_each(?))`,
+       UNION SELECT m.value FROM outbox o, json_each(o.more_ids) m WHERE o.doc = ? AND o.more_ids IS NOT NULL AND m.value IN (SELECT value FROM json_each(?))`,
     ),
     delivery: db.prepare<[string, string], { message_id: string; delivered: number }>(
       'SELECT message_id, max(delivered) AS delivered FROM delivery WHERE chat = ? AND message_id IN (SELECT value FROM json_each(?)) GROUP BY message_id',
@@ -58,7 +59,7 @@ export function createOutboxStore(db: ClientDb): OutboxStore {
   const publishedRow = (id: number, chat: string | null, seq: number): string[] => {
     const row = q.get.get(id);
     if (!row) return [];
-    const ids = row.message_id === null ? [] : [row.message_id, ...q.more.all(id).map((r) => r.message_id)];
+    const ids = idsOf(row.message_id, row.more_ids);
     q.remove.run(id);
     if (chat === null) return [];
     for (const m of ids) q.sent.run(chat, m, row.relay, seq);
@@ -73,9 +74,8 @@ export function createOutboxStore(db: ClientDb): OutboxStore {
   return {
     add(r) {
       const ids = r.messageIds ?? (r.messageId == null ? [] : [r.messageId]);
-      const id = q.add.run(r.relay, r.topic, r.doc, r.envelope, ids[0] ?? null, r.createdAt).lastInsertRowid;
-      for (let i = 1; i < ids.length; i++) q.addMore.run(id, r.doc, ids[i]!);
-      return Number(id);
+      const more = ids.length > 1 ? JSON.stringify(ids.slice(1)) : null;
+      return Number(q.add.run(r.relay, r.topic, r.doc, r.envelope, ids[0] ?? null, more, r.createdAt).lastInsertRowid);
     },
     next: (relay, afterId, limit) =>
       q.next.all(relay, afterId, limit).map((r) => ({
@@ -84,7 +84,7 @@ export function createOutboxStore(db: ClientDb): OutboxStore {
         topic: r.topic,
         doc: r.doc,
         envelope: r.envelope,
-        messageIds: r.message_id === null ? [] : [r.message_id, ...q.more.all(r.id).map((m) => m.message_id)],
+        messageIds: idsOf(r.message_id, r.more_ids),
         createdAt: r.created_at,
       })),
     // No savepoint per row inside the worker's batch transaction.
