@@ -10,8 +10,8 @@ import type { Sodium } from '../../src/shared/crypto/sodium.js';
 import type { UpdateFrame } from '../../src/shared/frames.js';
 import type { StoreId } from '../../src/shared/ids.js';
 import { randomBytes } from '../../src/shared/crypto/sodium.js';
-import { toHex } from '../../src/shared/ids.js';
 import { chatDocTopic } from '../../src/main/core/context.js';
+import { MessageIds } from '../../src/main/core/messages.js';
 import { loadIdentity } from '../../src/main/core/identity.js';
 import type { Identity } from '../../src/main/core/identity.js';
 import type { Home } from '../../src/main/home/index.js';
@@ -35,6 +35,7 @@ export class EngineHarness {
   readonly #home: Home;
   readonly #id: Identity;
   readonly #uncompacted;
+  readonly #ids = new MessageIds();
   #committed = 0;
   #waiter: { count: number; resolve(): void; timer: ReturnType<typeof setTimeout> } | null = null;
 
@@ -87,7 +88,7 @@ export class EngineHarness {
 
   /** One local message as CoreApi.send writes it: one registry transaction (seal + sign + log + rows + outbox). */
   send(text: string, sentAt: number): void {
-    const id = toHex(randomBytes(16));
+    const id = this.#ids.next(sentAt);
     const me = this.#id;
     this.engine.registry.local(this.chat.chatId, (doc) => addMessage(doc, { id, author: me.account.hex, device: me.device.hex, sentAt, text }), id);
   }

@@ -5,7 +5,6 @@ import { addMessage, deleteMessage, editMessage } from '../../shared/docs/chat-d
 import { isHexId, MESSAGE_ID_HEX_CHARS } from '../../shared/docs/values.js';
 import type { CoreResult, MessageView, SearchHit } from '../../shared/core-api.js';
 import { toHex } from '../../shared/ids.js';
-import { randomBytes } from '../../shared/crypto/sodium.js';
 import { err, ok } from '../../shared/result.js';
 import { changeAccount, chatViewOf, liveChat, messageViews, nameOf, unreadCount } from './context.js';
 import type { CoreContext } from './context.js';
@@ -15,8 +14,27 @@ import { chatTitle, exportJson, exportMarkdown, snippet } from './views.js';
 const badChat = (chatId: unknown) => err('UNKNOWN_CHAT' as const, `no chat ${String(chatId).slice(0, 80)}`);
 const badMessage = (id: unknown) => err('UNKNOWN_MESSAGE' as const, `no message ${String(id).slice(0, 80)}`);
 
-/** Send times strictly increase per device, so a device's own messages keep their order. */
-export type SendClock = { last: number };
+/** Message ids of one device: the send time in milliseconds (6 bytes, big-endian), then 10 random bytes. Ids
+ *  that grow with time append to the (chat, id) index instead of dirtying a random B-tree page each (~4 µs per
+ *  message in a grouped send); the time is in the message anyway and ids only travel sealed. The random bytes
+ *  come from a pool: one getRandomValues call (~5 µs) per 256 ids instead of one per id. */
+export class MessageIds {
+  static readonly #RANDOM = 10;
+  readonly #pool = new Uint8Array(256 * MessageIds.#RANDOM);
+  #at = this.#pool.length;
+
+  next(sentAt: number): string {
+    if (this.#at === this.#pool.length) {
+      globalThis.crypto.getRandomValues(this.#pool);
+      this.#at = 0;
+    }
+    const random = this.#pool.subarray(this.#at, (this.#at += MessageIds.#RANDOM));
+    return Math.trunc(sentAt).toString(16).padStart(12, '0').slice(-12) + toHex(random);
+  }
+}
+
+/** Send times strictly increase per device, so a device's own messages keep their order; ids: see MessageIds. */
+export type SendClock = { last: number; ids?: MessageIds };
 
 export function send(ctx: CoreContext, clock: SendClock, chatId: string, text: string, options: { replyTo?: string } = {}): CoreResult<{ messageId: string }> {
   const entry = liveChat(ctx, chatId);
@@ -27,7 +45,7 @@ export function send(ctx: CoreContext, clock: SendClock, chatId: string, text: s
   // Answering a message request accepts it.
   if (entry.request) acceptRequest(ctx, chatId);
   const sentAt = (clock.last = Math.max(ctx.now(), clock.last + 1));
-  const id = toHex(randomBytes(16));
+  const id = (clock.ids ??= new MessageIds()).next(sentAt);
   const r = ctx.engine.registry.local(chatId, (doc) => addMessage(doc, { id, author: ctx.me.account, device: ctx.me.device, sentAt, text, ...(replyTo === undefined ? {} : { replyTo }) }), id);
   if (!r.ok) return err(r.code === 'TOO_LARGE' ? 'TOO_LARGE' : 'INTERNAL', r.message);
   return ok({ messageId: id });
