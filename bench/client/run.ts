@@ -112,7 +112,8 @@ async function main(): Promise<void> {
   const date = new Date().toISOString().slice(0, 10);
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version };
   const config = { reps: REPS, history: HISTORY, sizes: SIZES, liveFrameBytes: live[0]!.payload.length, coreDefaultCrypto: coreDefault };
-  const resultsDir = join(repoRoot, 'bench', 'results');
+  // BENCH_RESULTS_DIR: experiments write their raw JSON elsewhere than the recorded results.
+  const resultsDir = env.BENCH_RESULTS_DIR ?? join(repoRoot, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, `client-${date}.json`);
   writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, config, templates: { emptyBuildMs: empty.buildMs, bigBuildMs: big.buildMs, bigDbBytes: big.dbBytes }, summary, runs, table, context, backfill }, null, 2)}\n`);
