@@ -1,7 +1,7 @@
 // Peer for cairn-relay, lean but doing what a real device does: AUTH (Ed25519 over the challenge),
 // OPEN_TOPIC with the capability proof, REGISTER (the room's creator registers every device), SUBSCRIBE,
-// then PUBLISH, and one cumulative ACK per topic at most ACK_DELAY_MS after the first unacked update, each
-// device on its own timer (the relay client's AckCoalescer default, DEFAULT_ACK_DELAY_MS).
+// then PUBLISH, and cumulative ACKs paced as the relay client's AckCoalescer paces them (nextAckDelayMs:
+// DEFAULT_ACK_DELAY_MS after a quiet spell, DEFAULT_ACK_INTERVAL_MS apart while updates flow), each device on its own timer.
 import type WebSocket from 'ws';
 import { decodeRelayFrame, encodeFrame } from '../../src/shared/codec.js';
 import { FrameType, RelayErrorCode } from '../../src/shared/frames.js';
@@ -11,14 +11,15 @@ import { deriveCapability, signAuth, signTopicProof } from '../../src/shared/cry
 import type { TopicCapability } from '../../src/shared/crypto/capability.js';
 import { randomBytes } from '../../src/shared/crypto/sodium.js';
 import type { SignKeyPair, Sodium } from '../../src/shared/crypto/sodium.js';
-import { DEFAULT_ACK_DELAY_MS } from '../../src/main/relay-client/ack-coalescer.js';
+import { DEFAULT_ACK_DELAY_MS, DEFAULT_ACK_INTERVAL_MS, nextAckDelayMs } from '../../src/main/relay-client/ack-coalescer.js';
 import { makePayload, nowMs, readPayloadAt } from './payload.js';
 import type { PayloadInfo } from './payload.js';
 import { inBatches, openSocket } from './peer.js';
 import type { ConnectRoom, DeliveryListener, Peer, RoomSpec } from './peer.js';
 
-/** The relay client's default window; BENCH_ACK_DELAY_MS overrides it for experiments. */
+/** The relay client's default ack pacing; BENCH_ACK_DELAY_MS and BENCH_ACK_INTERVAL_MS override it for experiments. */
 const ACK_DELAY_MS = Number(process.env.BENCH_ACK_DELAY_MS ?? DEFAULT_ACK_DELAY_MS);
+const ACK_INTERVAL_MS = Number(process.env.BENCH_ACK_INTERVAL_MS ?? DEFAULT_ACK_INTERVAL_MS);
 const SETUP_TIMEOUT_MS = 20_000;
 const REQ_OPEN = 1;
 const REQ_REGISTER = 2;
@@ -47,6 +48,7 @@ async function cairnPeer(url: string, ctx: PeerContext, device: SignKeyPair, cap
   let received = 0;
   let acked = 0;
   let ackTimer: ReturnType<typeof setTimeout> | null = null;
+  let lastAckAt = Number.NEGATIVE_INFINITY;
   let ready = false;
   let nonce: Uint8Array | null = null;
   let settle: { resolve(): void; reject(e: Error): void } | null = null;
@@ -62,8 +64,9 @@ async function cairnPeer(url: string, ctx: PeerContext, device: SignKeyPair, cap
     ackTimer = setTimeout(() => {
       ackTimer = null;
       acked = received;
+      lastAckAt = performance.now();
       if (ws.readyState === ws.OPEN) send(ws, { type: FrameType.Ack, topic: cap.topic, seq: acked });
-    }, ACK_DELAY_MS);
+    }, nextAckDelayMs(ACK_DELAY_MS, ACK_INTERVAL_MS, performance.now() - lastAckAt));
   };
 
   const handle = (ws: WebSocket, frame: RelayFrame): void => {

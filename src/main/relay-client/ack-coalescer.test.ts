@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TopicId } from '../../shared/ids.js';
-import { AckCoalescer } from './ack-coalescer.js';
+import { AckCoalescer, nextAckDelayMs } from './ack-coalescer.js';
 import type { Timers } from './ack-coalescer.js';
 
 function manualTimers(): Timers & { fire(): void; armed(): number } {
@@ -109,5 +109,41 @@ describe('AckCoalescer', () => {
   it('rejects a non-integer seq as a programmer error', () => {
     const c = new AckCoalescer(() => true, 20, manualTimers());
     expect(() => c.ack(topicA, 1.5)).toThrow(RangeError);
+  });
+
+  it('spreads each ack window over [1/2, 3/2) of the delay, keeping the mean', () => {
+    const delays: number[] = [];
+    const timers: Timers = { setTimeout: (_fn, ms) => delays.push(ms), clearTimeout: () => {} };
+    for (const r of [0, 0.999, 0.5]) new AckCoalescer(() => true, 200, timers, { random: () => r }).ack(topicA, 1);
+    expect(delays[0]).toBe(100);
+    expect(delays[1]).toBeCloseTo(299.8, 5);
+    expect(delays[2]).toBe(200);
+    const spread = Array.from({ length: 1000 }, () => nextAckDelayMs(250, 1000, Number.POSITIVE_INFINITY));
+    expect(Math.min(...spread)).toBeGreaterThanOrEqual(125);
+    expect(Math.max(...spread)).toBeLessThan(375);
+    expect(new Set(spread).size).toBeGreaterThan(900);
+  });
+
+  it('keeps flushes an interval apart while acks keep coming, and acks after the delay once quiet', () => {
+    const delays: number[] = [];
+    const fns: (() => void)[] = [];
+    const timers: Timers = { setTimeout: (fn, ms) => (delays.push(ms), fns.push(fn)), clearTimeout: () => {} };
+    let now = 10_000;
+    const sent: number[] = [];
+    const c = new AckCoalescer((_t, s) => (sent.push(s), true), 250, timers, { intervalMs: 1000, random: () => 0.5, now: () => now });
+    c.ack(topicA, 1);
+    expect(delays).toEqual([250]); // nothing flushed before: the plain delay
+    now += 250;
+    fns.shift()!();
+    expect(sent).toEqual([1]);
+    now += 50;
+    c.ack(topicA, 2);
+    expect(delays[1]).toBe(950); // 1000 ms after the last flush, not 250 ms after this ack
+    now += 950;
+    fns.shift()!();
+    expect(sent).toEqual([1, 2]);
+    now += 5_000;
+    c.ack(topicB, 7);
+    expect(delays[2]).toBe(250); // quiet for longer than the interval
   });
 });

@@ -63,7 +63,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     this.#timers = options.timers ?? realTimers;
     this.#pending = new PendingRequests(options.requestTimeoutMs ?? 30_000, this.#timers);
     const sendAck = (topic: TopicId, seq: number) => !this.#restoring && this.#send({ type: FrameType.Ack, topic, seq });
-    this.#acks = new AckCoalescer(sendAck, options.ackDelayMs ?? DEFAULT_ACK_DELAY_MS, this.#timers);
+    this.#acks = new AckCoalescer(sendAck, options.ackDelayMs ?? DEFAULT_ACK_DELAY_MS, this.#timers, { intervalMs: options.ackIntervalMs, random: options.random });
   }
 
   get deviceKey(): DeviceKey {
@@ -167,7 +167,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     );
   }
 
-  /** Cumulative ack ("stored durably up to seq"), coalesced per topic and sent within ackDelayMs. */
+  /** Cumulative ack ("stored durably up to seq"), coalesced per topic and paced (ack-coalescer.ts). */
   ack(topic: TopicId, seq: number): void {
     const s = this.#topic(topic);
     if (seq > s.cursor) s.cursor = seq;

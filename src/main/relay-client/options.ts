@@ -12,8 +12,11 @@ export type RelayClientOptions = {
   device: DeviceIdentity;
   /** false: never reconnect. Default: reconnect with DEFAULT_BACKOFF. */
   reconnect?: false | Partial<BackoffOptions>;
-  /** How long acks are coalesced before one ACK per topic leaves (default DEFAULT_ACK_DELAY_MS, 250 ms; 0 sends each at once). */
+  /** How long acks are coalesced before one ACK per topic leaves, after a quiet spell (default DEFAULT_ACK_DELAY_MS, 250 ms,
+   *  spread over half to one and a half times that; 0 sends each at once). */
   ackDelayMs?: number;
+  /** While updates keep coming, ACK flushes are at least this far apart (default DEFAULT_ACK_INTERVAL_MS, 1 s). */
+  ackIntervalMs?: number;
   /** A request without a reply after this long resolves TIMEOUT (default 30 s; 0 waits forever). */
   requestTimeoutMs?: number;
   /** Largest relay frame accepted (default 4 × MAX_FRAME_BYTES: an UPDATE is a publish plus its header). */
