@@ -90,6 +90,51 @@ describe('doc registry', () => {
     expect(createMessageStore(db).page(CHAT).map((m) => m.text)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
   });
 
+  it('a grouped commit with an edit and a peer update in between seals only its own changes, edit included', () => {
+    const r = registry();
+    r.register(spec);
+    const me = toHex(device.publicKey);
+    const bobDevice = 'd'.repeat(64);
+    owners.set(bobDevice, BOB);
+    const bob = new Y.Doc();
+    const bobUpdates: Uint8Array[] = [];
+    bob.on('update', (u: Uint8Array) => bobUpdates.push(u));
+    addMessage(bob, { id: 'b'.repeat(32), author: BOB, device: bobDevice, sentAt: 5, text: 'from Bob' });
+    const ids = ['1', '2', '3'].map((d) => d.repeat(32));
+    r.transaction(() => {
+      r.local(CHAT, (doc) => addMessage(doc, { id: ids[0], author: ALICE, device: me, sentAt: 1, text: 'one' }), ids[0]);
+      r.remote([{ doc: CHAT, update: bobUpdates[0]!, author: bobDevice }]);
+      r.local(CHAT, (doc) => addMessage(doc, { id: ids[1], author: ALICE, device: me, sentAt: 2, text: 'two' }), ids[1]);
+      r.local(CHAT, (doc) => editMessage(doc, ids[0]!, { author: ALICE, device: me, text: 'one, edited', editedAt: 3 }), ids[0]);
+      r.local(CHAT, (doc) => getMessage(doc, ids[1]!), null);
+      r.local(CHAT, (doc) => addMessage(doc, { id: ids[2], author: ALICE, device: me, sentAt: 4, text: 'three' }), ids[2]);
+    });
+    const rows = createOutboxStore(db).next('ws://one', 0, 10);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.messageIds).toEqual(ids);
+    const opened = openEnvelope(sodium, rows[0]!.envelope, { expectedTopic: spec.topic, attestedSender: device.publicKey, keyForEpoch: (e) => (e === 0 ? spec.key : null) });
+    const msg = opened.ok ? decodeAppMessage(opened.value.plaintext) : null;
+    if (msg === null || !msg.ok || msg.value.kind !== 'sync') throw new Error('not a sync update');
+    // Bob's change is not published again: every struct of the sealed update is this device's.
+    expect(Y.decodeUpdate(msg.value.payload).structs.every((x) => x.id.client === r.doc(CHAT).clientID)).toBe(true);
+    Y.applyUpdate(bob, msg.value.payload);
+    expect(bob.getMap('messages').toJSON()).toEqual(r.doc(CHAT).getMap('messages').toJSON());
+    expect(getMessage(bob, ids[0]!)?.text).toBe('one, edited');
+    expect(createMessageStore(db).page(CHAT).map((m) => m.text)).toEqual(['one, edited', 'two', 'three', 'from Bob']);
+    // The log (Bob's update, then the grouped one) rebuilds the same doc.
+    const reloaded = registry();
+    reloaded.register(spec);
+    expect(reloaded.doc(CHAT).getMap('messages').toJSON()).toEqual(r.doc(CHAT).getMap('messages').toJSON());
+  });
+
+  it('a local change that changes nothing writes no log row and no outbox row', () => {
+    const r = registry();
+    r.register(spec);
+    r.local(CHAT, (doc) => getMessage(doc, '1'.repeat(32)), '1'.repeat(32));
+    expect(r.log.countUpdates(CHAT)).toBe(0);
+    expect(createOutboxStore(db).count()).toBe(0);
+  });
+
   it('a change that throws leaves nothing behind, in the database or in the doc', () => {
     const r = registry();
     r.register(spec);
