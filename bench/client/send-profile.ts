@@ -1,7 +1,7 @@
 // The grouped-send phase of the client bench alone, for profiling (not part of bench:client): an empty-chat
 // template, native crypto, `SEND_PROFILE_ROUNDS` rounds of 1,000 messages sent 100 per transaction, each
 // round's main-thread CPU per message printed, the median last. SEND_PROFILE_OUT=file.cpuprofile writes a V8 CPU
-// profile of the rounds only (setup left out).
+// profile of the rounds only (setup left out); SEND_PROFILE_HEAP=1 also a sampled allocation profile (file.heap).
 //   npm run build:node && node --expose-gc dist/bench/client/send-profile.js
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
         await session.post('Profiler.enable');
         await session.post('Profiler.setSamplingInterval', { interval: 100 });
         await session.post('Profiler.start');
+        if (process.env.SEND_PROFILE_HEAP === '1') await session.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
       }
       for (let r = 0; r < ROUNDS; r++) {
         gc();
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
       if (session !== null) {
         const { profile } = await session.post('Profiler.stop');
         writeFileSync(out!, JSON.stringify(profile));
+        if (process.env.SEND_PROFILE_HEAP === '1') writeFileSync(`${out!}.heap`, JSON.stringify((await session.post('HeapProfiler.stopSampling')).profile));
         session.disconnect();
       }
       const sorted = [...cpu].sort((a, b) => a - b);
