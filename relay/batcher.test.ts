@@ -49,6 +49,7 @@ function setup(ackBatchMs: number, floor: () => CursorFloor = () => ({ min: 0, m
       cork() {},
       uncork() {},
       sendFrame: (f: RelayFrame) => sent.push(f),
+      deferFrame: (f: RelayFrame) => sent.push(f),
       sendPrepared: () => {},
       error: (reqId: number, code: string) => sent.push({ type: FrameType.Error, reqId, code: 0, topic: null, message: code }),
       release() {},

@@ -286,12 +286,13 @@ export class Batcher {
         const link = links[i]!;
         const r = results[i]!;
         const topic = link.topic;
-        if (replies[i]) this.pass.hold(link.conn);
+        // ACKED waits for the socket's next write (deferFrame); with deferral off, cork so it shares one with DELIVERED.
+        if (replies[i] && (!r.registered || this.deps.settings.controlFrameDelayMs <= 0)) this.pass.hold(link.conn);
         if (!r.registered) {
           if (replies[i]) link.conn.error(0, 'NOT_REGISTERED', topic.id, 'this device is not registered on the topic');
         } else {
           metrics.acks++;
-          if (replies[i]) link.conn.sendFrame({ type: FrameType.Acked, topic: topic.id, seq: r.cursor });
+          if (replies[i]) link.conn.deferFrame({ type: FrameType.Acked, topic: topic.id, seq: r.cursor });
         }
         if (r.deleted.length > 0) {
           noteDeleted(this.deps.metrics, topic, r.deleted);

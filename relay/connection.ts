@@ -34,6 +34,8 @@ export class Connection {
   closed = false;
   /** The batcher's cork round this socket was last corked in (see Batcher.hold). */
   corkRound = 0;
+  /** Frames waiting for this socket's next write (deferFrame). */
+  private deferred: Buffer[] | null = null;
   private readonly bucket: TokenBucket;
   private authTimer: NodeJS.Timeout | null;
   private authFailures = 0;
@@ -48,16 +50,41 @@ export class Connection {
   }
 
   send(bytes: Uint8Array): void {
-    if (!this.closed) this.core.wire.write(this.ws, this.core.wire.prepare(bytes));
+    if (!this.closed) this.write(this.core.wire.prepare(bytes));
   }
 
   sendFrame(frame: RelayFrame): void {
-    if (!this.closed) this.core.wire.write(this.ws, this.core.wire.prepare(encodeFrame(frame)));
+    if (!this.closed) this.write(this.core.wire.prepare(encodeFrame(frame)));
   }
 
   /** A frame prepared once (core.wire.prepare) for several sockets. */
   sendPrepared(prepared: Buffer): void {
-    if (!this.closed) this.core.wire.write(this.ws, prepared);
+    if (!this.closed) this.write(prepared);
+  }
+
+  /** A frame that may wait for this socket's next write (ACKED, DELIVERED: see deferred-frames.ts). */
+  deferFrame(frame: RelayFrame): void {
+    if (this.closed) return;
+    const prepared = this.core.wire.prepare(encodeFrame(frame));
+    if (this.deferred !== null) this.deferred.push(prepared);
+    else if (this.core.deferrals.hold(this)) this.deferred = [prepared];
+    else this.core.wire.write(this.ws, prepared);
+  }
+
+  flushDeferred(): void {
+    const held = this.deferred;
+    if (held === null) return;
+    this.deferred = null;
+    if (!this.closed) this.core.wire.writeMany(this.ws, held);
+  }
+
+  /** Held frames go out first, in the same write. */
+  private write(prepared: Buffer): void {
+    const held = this.deferred;
+    if (held === null) return this.core.wire.write(this.ws, prepared);
+    this.deferred = null;
+    held.push(prepared);
+    this.core.wire.writeMany(this.ws, held);
   }
 
   /** Holds writes until uncork, so a batch's frames to this socket leave in one write. */
@@ -160,6 +187,7 @@ export class Connection {
   detach(): void {
     if (this.closed) return;
     this.closed = true;
+    this.deferred = null;
     if (this.authTimer !== null) clearTimeout(this.authTimer);
     this.authTimer = null;
     const hub = this.core.hub;

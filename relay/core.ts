@@ -8,6 +8,7 @@ import type { Metrics } from './metrics.js';
 import type { Hub } from './hub.js';
 import type { Batcher } from './batcher.js';
 import type { Wire } from './wire.js';
+import type { DeferredFrames } from './deferred-frames.js';
 
 export type RelayOptions = {
   /** The caller owns the store: Relay.close() flushes into it but does not close it. */
@@ -40,6 +41,8 @@ export type RelayOptions = {
   ackBatchMs?: number;
   /** Failed AUTHs on one socket before it is closed (each costs a signature check). */
   maxAuthFailures?: number;
+  /** ACKED and DELIVERED wait at most this long for the socket's next write, sharing it (0: written at once). */
+  controlFrameDelayMs?: number;
   logger?: Logger;
 };
 
@@ -61,6 +64,7 @@ export type RelaySettings = {
   replayPageSize: number;
   ackBatchMs: number;
   maxAuthFailures: number;
+  controlFrameDelayMs: number;
 };
 
 export function resolveSettings(o: RelayOptions): RelaySettings {
@@ -86,6 +90,7 @@ export function resolveSettings(o: RelayOptions): RelaySettings {
     replayPageSize: o.replayPageSize ?? 512,
     ackBatchMs: o.ackBatchMs ?? 100,
     maxAuthFailures: o.maxAuthFailures ?? 3,
+    controlFrameDelayMs: o.controlFrameDelayMs ?? 100,
   };
 }
 
@@ -100,6 +105,7 @@ export type RelayCore = {
   readonly batcher: Batcher;
   readonly log: Logger;
   readonly wire: Wire;
+  readonly deferrals: DeferredFrames;
   /** Set when close() starts: frames that arrive afterwards are ignored. */
   closing: boolean;
 };

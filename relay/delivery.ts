@@ -35,7 +35,7 @@ export function announceDelivered(topic: TopicState, floor: CursorFloor): void {
       continue;
     }
     const seq = takeDelivered(pending, deliveredThreshold(floor, link.conn.device!));
-    if (seq > 0) link.conn.sendFrame({ type: FrameType.Delivered, topic: topic.id, seq });
+    if (seq > 0) link.conn.deferFrame({ type: FrameType.Delivered, topic: topic.id, seq });
     if (pending.length === 0) {
       link.pending = null;
       topic.publishers.delete(link);

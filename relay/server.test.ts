@@ -169,6 +169,30 @@ describe('createRelay', () => {
     expect(text).toContain('cairn_deliveries_total 2');
   });
 
+  it('holds ACKED and DELIVERED for the socket\'s next write, in order, instead of writing them alone', async () => {
+    const { url, metrics } = await start({ controlFrameDelayMs: 60_000, ackBatchMs: 0 });
+    const a = await device(url);
+    const b = await device(url);
+    const cap = chat();
+    for (const x of [a, b]) {
+      await x.c.open(sodium, x.d, cap, 1);
+      await subscribe(x.c, cap.topic, 2);
+    }
+    a.c.send({ type: FrameType.Publish, reqId: 3, topic: cap.topic, payload: new Uint8Array(10) });
+    expect(await a.c.reply(3)).toMatchObject({ seq: 1 });
+    await b.c.next(FrameType.Update);
+    b.c.send({ type: FrameType.Ack, topic: cap.topic, seq: 1 });
+    await expect.poll(async () => (await metrics()).includes('cairn_acks_total 1'), { timeout: 5000, interval: 20 }).toBe(true);
+    // Committed, but neither confirmation has had a write of its own.
+    expect(b.c.pending(FrameType.Acked)).toEqual([]);
+    expect(a.c.pending(FrameType.Delivered)).toEqual([]);
+    b.c.send({ type: FrameType.Publish, reqId: 4, topic: cap.topic, payload: new Uint8Array(10) });
+    expect(await b.c.reply(4)).toMatchObject({ seq: 2 });
+    expect(b.c.pending(FrameType.Acked)).toMatchObject([{ topic: cap.topic, seq: 1 }]); // came before PUBLISHED
+    expect(await a.c.next(FrameType.Update)).toMatchObject({ seq: 2 });
+    expect(a.c.pending(FrameType.Delivered)).toMatchObject([{ topic: cap.topic, seq: 1 }]); // came before the UPDATE
+  });
+
   it('answers DELIVERED right after PUBLISHED when no other device is registered', async () => {
     const { url } = await start();
     const a = await device(url);

@@ -13,6 +13,7 @@ import { resolveSettings } from './core.js';
 import type { RelayCore, RelayOptions } from './core.js';
 import { Hub } from './hub.js';
 import { Metrics, renderPrometheus, renderStats } from './metrics.js';
+import { DeferredFrames } from './deferred-frames.js';
 import type { Gauges } from './metrics.js';
 import { chooseWire } from './wire.js';
 
@@ -35,7 +36,8 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   const hub = new Hub(store, settings);
   const wire = chooseWire();
   const batcher = new Batcher({ store, settings, metrics, hub, log, wire });
-  const core: RelayCore = { settings, store, sodium, storeId: await store.storeId(), metrics, hub, batcher, log, wire, closing: false };
+  const deferrals = new DeferredFrames(settings.controlFrameDelayMs);
+  const core: RelayCore = { settings, store, sodium, storeId: await store.storeId(), metrics, hub, batcher, log, wire, deferrals, closing: false };
 
   async function gauges(): Promise<Gauges> {
     const stats = await store.stats();
@@ -111,6 +113,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     clearInterval(timer);
     const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
     await batcher.idle();
+    deferrals.flush();
     const open = [...hub.connections];
     const sockets = open.map((conn) => {
       const ws = conn.ws;

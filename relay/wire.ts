@@ -13,6 +13,8 @@ export type Wire = {
   /** Called once per frame, whatever the number of recipients. */
   prepare(bytes: Uint8Array): Buffer;
   write(ws: WebSocket, prepared: Buffer): void;
+  /** Several prepared frames to one socket in one write where the wire allows it. */
+  writeMany(ws: WebSocket, prepared: Buffer[]): void;
 };
 
 export function asBuffer(bytes: Uint8Array): Buffer {
@@ -46,6 +48,10 @@ export const RAW_WIRE: Wire = {
   write: (ws, prepared) => {
     if (ws.readyState === OPEN) (ws as unknown as WsInternals)._sender!.sendFrame([prepared]);
   },
+  writeMany: (ws, prepared) => {
+    // Complete frames back to back are a valid stream: one buffer, one socket write.
+    if (ws.readyState === OPEN) (ws as unknown as WsInternals)._sender!.sendFrame([prepared.length === 1 ? prepared[0]! : Buffer.concat(prepared)]);
+  },
 };
 
 /** Plain ws.send: the fallback should a ws release lack the frame writer. */
@@ -53,6 +59,9 @@ export const SEND_WIRE: Wire = {
   prepare: asBuffer,
   write: (ws, prepared) => {
     if (ws.readyState === OPEN) ws.send(prepared);
+  },
+  writeMany: (ws, prepared) => {
+    if (ws.readyState === OPEN) for (const p of prepared) ws.send(p);
   },
 };
 
