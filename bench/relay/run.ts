@@ -27,9 +27,10 @@ const MEASURE_MS = Number(env.BENCH_MEASURE_MS ?? 5000);
 const VALUE_BYTES = 100;
 const LATENCY_RATE = Number(env.BENCH_LATENCY_RATE ?? 20_000);
 const IDLE_CONNECTIONS = 1000;
-/** BENCH_PHASES=latency skips the throughput and idle phases (for latency experiments; such a run is marked partial). */
+/** BENCH_PHASES (default throughput,latency,idle) runs only the phases listed, for experiments; such a run is marked partial. */
 const PHASES = (env.BENCH_PHASES ?? 'throughput,latency,idle').split(',');
 const SKIPPED_THROUGHPUT: ThroughputResult = { deliveriesPerSecond: 0, messagesPerSecond: 0, lostMessages: 0, cpu: { serverPercent: 0, loadgenPercent: 0, otherPercent: 0 } };
+const SKIPPED_LATENCY: LatencyResult = { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, samples: 0, offeredDeliveriesPerSecond: 0, achievedDeliveriesPerSecond: 0, lostMessages: 0, cpu: SKIPPED_THROUGHPUT.cpu };
 const TOTAL_DEADLINE_MS = 11 * 60_000;
 /** Noisy runs are redone only while the bench is younger than this, so it stays near 10 minutes. */
 const RETRY_DEADLINE_MS = 6 * 60_000;
@@ -151,7 +152,9 @@ async function workloadRun(bench: Bench, kind: ServerKind, workload: Workload, r
     const throughput = PHASES.includes('throughput')
       ? await loadgen.request<ThroughputResult>({ cmd: 'throughput', ...saturation, warmupMs: WARMUP_MS, measureMs: MEASURE_MS, cpuPids })
       : SKIPPED_THROUGHPUT;
-    const latency = await loadgen.request<LatencyResult>({ cmd: 'latency', deliveriesPerSecond: LATENCY_RATE, warmupMs: WARMUP_MS, measureMs: MEASURE_MS, cpuPids });
+    const latency = PHASES.includes('latency')
+      ? await loadgen.request<LatencyResult>({ cmd: 'latency', deliveriesPerSecond: LATENCY_RATE, warmupMs: WARMUP_MS, measureMs: MEASURE_MS, cpuPids })
+      : SKIPPED_LATENCY;
     const down = await loadgen.request<{ errors: Record<string, number> }>({ cmd: 'teardown' });
     return { rep, server: kind, workload: workload.name, attempt: 1, connectMs: setup.setupMs, throughput, latency, cairnErrors: down.errors };
   });
