@@ -1,4 +1,4 @@
-// Envelope signatures checked ahead on a worker thread (sodium-native), so a catch-up burst verifies its next
+// Envelope signatures checked ahead on a worker thread (with the main thread's backend), so a catch-up burst verifies its next
 // batch while the main thread applies the current one (an Ed25519 verify is ~45-60 µs, about half of what
 // receiving a message costs). The worker only says which signatures hold; the main thread's Sodium then answers
 // `true` from that record only for the exact (signature, message, key) triple that was checked, and verifies
@@ -10,10 +10,13 @@ import type { Sodium } from '../../shared/crypto/sodium.js';
 
 // CommonJS source run with `eval`: no separate file to locate in dist/, in tests (.ts sources) or in a bundle.
 // A batch arrives as one transferred buffer of records [u32 message length][64 signature][32 key][message].
+// The thread uses the backend the main thread uses: sodium-native, or libsodium-wrappers (wasm, which must finish
+// loading first); both export crypto_sign_verify_detached(signature, message, publicKey) -> boolean.
 const THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const s = require(workerData.sodium);
-parentPort.on('message', ({ id, buf, count }) => {
+const mod = require(workerData.sodium);
+const ready = workerData.wasm ? mod.ready.then(() => mod) : Promise.resolve(mod);
+parentPort.on('message', ({ id, buf, count }) => ready.then((s) => {
   const bytes = new Uint8Array(buf);
   const view = new DataView(buf);
   const out = new Uint8Array(count);
@@ -25,7 +28,7 @@ parentPort.on('message', ({ id, buf, count }) => {
     at += 100 + n;
   }
   parentPort.postMessage({ id, out }, [out.buffer]);
-});
+}));
 `;
 
 type Parts = { signature: Uint8Array; message: Uint8Array; publicKey: Uint8Array };
@@ -39,6 +42,7 @@ export class EnvelopePreverifier {
   /** The given Sodium, except that verify() answers from the checked record first. */
   readonly sodium: Sodium;
   readonly #sodiumPath: string;
+  readonly #wasm: boolean;
   readonly #checked = new Map<string, { message: Uint8Array; publicKey: Uint8Array }>();
   readonly #waiters = new Map<number, Waiter>();
   readonly #max: number;
@@ -46,18 +50,20 @@ export class EnvelopePreverifier {
   #broken = false;
   #next = 1;
 
-  /** Null when the backend is not sodium-native (the worker loads the addon) or the addon cannot be found. */
+  /** Null when the backend is neither sodium-native nor libsodium-wrappers, or its package cannot be found. */
   static create(sodium: Sodium, maxRecorded = 8192): EnvelopePreverifier | null {
-    if (sodium.name !== 'native') return null;
+    const pkg = sodium.name === 'native' ? 'sodium-native' : sodium.name === 'wasm' ? 'libsodium-wrappers' : null;
+    if (pkg === null) return null;
     try {
-      return new EnvelopePreverifier(sodium, createRequire(import.meta.url).resolve('sodium-native'), maxRecorded);
+      return new EnvelopePreverifier(sodium, createRequire(import.meta.url).resolve(pkg), sodium.name === 'wasm', maxRecorded);
     } catch {
       return null;
     }
   }
 
-  private constructor(inner: Sodium, sodiumPath: string, maxRecorded: number) {
+  private constructor(inner: Sodium, sodiumPath: string, wasm: boolean, maxRecorded: number) {
     this.#sodiumPath = sodiumPath;
+    this.#wasm = wasm;
     this.#max = maxRecorded;
     const wrapped = Object.create(inner) as Sodium;
     wrapped.verify = (signature, message, publicKey) => this.#take(signature, message, publicKey) || inner.verify(signature, message, publicKey);
@@ -118,7 +124,7 @@ export class EnvelopePreverifier {
   #start(): Worker | null {
     if (this.#worker !== null || this.#broken) return this.#worker;
     try {
-      const w = new Worker(THREAD_SOURCE, { eval: true, workerData: { sodium: this.#sodiumPath }, name: 'cairn-verify' });
+      const w = new Worker(THREAD_SOURCE, { eval: true, workerData: { sodium: this.#sodiumPath, wasm: this.#wasm }, name: 'cairn-verify' });
       w.unref();
       w.on('message', (m: { id: number; out: Uint8Array }) => {
         const waiter = this.#waiters.get(m.id);
