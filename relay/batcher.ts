@@ -3,10 +3,8 @@
 // unregister, eviction, expiry) runs in the same serial loop through exclusive(), so each topic's
 // in-memory head and stored bytes match the store whenever the loop looks at them.
 import type { Logger } from 'pino';
-import { encodeUpdateFrame } from '../src/shared/codec.js';
 import { FrameType } from '../src/shared/frames.js';
 import { bytesEqual } from '../src/shared/ids.js';
-import type { Seq } from '../src/shared/ids.js';
 import type { RelaySettings } from './core.js';
 import { announceDelivered } from './delivery.js';
 import type { Hub, TopicLink, TopicState } from './hub.js';
@@ -17,7 +15,7 @@ import type { CursorFloor, RelayStore } from './store/types.js';
 import { WritePass } from './wire.js';
 import type { Wire } from './wire.js';
 import { noteDeleted } from './deletions.js';
-import { fanOut, topicRuns } from './fan-out.js';
+import { appendAndFanOut } from './fan-out.js';
 
 export type PendingPublish = { link: TopicLink; reqId: number; payload: Uint8Array; /** inbox publish without the capability */ limited: boolean };
 /** Most acks per store call: bounds how long one commit (and its ACKED writes) holds the event loop. */
@@ -204,59 +202,13 @@ export class Batcher {
     p.link.conn.release(p.link);
   }
 
+  /** Commits and fans out, then settles DELIVERED for topics whose only registered device is the publisher. */
   private async appendAndFanOut(items: PendingPublish[]): Promise<void> {
-    if (items.length === 0) return;
-    const { store, metrics } = this.deps;
-    const createdAt = Date.now();
-    const inputs = items.map((p) => ({ topic: p.link.topic.id, sender: p.link.conn.device!, payload: p.payload, createdAt }));
-    let seqs: number[];
-    try {
-      seqs = await store.append(inputs);
-    } catch (error) {
-      for (const p of items) {
-        p.link.topic.batchBytes = 0;
-        p.link.conn.internal(p.reqId, p.link.topic.id, error);
-      }
-      return;
-    }
-    let checkFloor: Set<TopicState> | null = null;
-    const { wire } = this.deps;
-    const frames: Buffer[] = new Array<Buffer>(items.length);
-    try {
-      for (let i = 0; i < items.length; i++) {
-        const p = items[i]!;
-        const seq = seqs[i]!;
-        const { link } = p;
-        const { topic, conn } = link;
-        const size = p.payload.byteLength;
-        topic.batchBytes = 0;
-        topic.storedBytes += size;
-        if (seq > topic.headSeq) topic.headSeq = seq;
-        topic.inbox?.added(seq, conn.deviceKey, size);
-        metrics.publishes++;
-        if (!conn.closed) {
-          this.pass.hold(conn);
-          conn.sendFrame({ type: FrameType.Published, reqId: p.reqId, topic: topic.id, seq: seq as Seq });
-          (link.pending ??= []).push(seq);
-          topic.publishers.add(link);
-          // A new seq is above every other device's cursor, so only a topic with at most one registered device can already count it delivered.
-          if (topic.registered <= 1) (checkFloor ??= new Set()).add(topic);
-        }
-        frames[i] = wire.prepare(encodeUpdateFrame(topic.id, seq, conn.device!, createdAt, p.payload));
-      }
-      // Publishers stay corked through the fan-out, so PUBLISHED and the frames they get from the batch's
-      // other publishers share one write (100x10 saturated: one write per publisher per batch, not two).
-      let sent = 0;
-      if (items.length === 1) sent = fanOut(items, seqs, frames, 0, null);
-      else for (const [first, rest] of topicRuns(items)) sent += fanOut(items, seqs, frames, first, rest);
-      metrics.deliveries += sent;
-    } finally {
-      this.pass.release();
-    }
+    const checkFloor = await appendAndFanOut(this.deps, this.pass, items);
     if (checkFloor === null) return;
     for (const topic of checkFloor) {
       try {
-        const floor = await store.cursorFloor(topic.id);
+        const floor = await this.deps.store.cursorFloor(topic.id);
         this.deleteOwnIfAlone(topic, floor);
         announceDelivered(topic, floor);
       } catch (error) {

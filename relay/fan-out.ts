@@ -1,6 +1,10 @@
 // Fan-out: a batch's committed updates to every subscriber of their topics, each frame built once.
-import type { PendingPublish } from './batcher.js';
+import { encodeUpdateFrame } from '../src/shared/codec.js';
+import { FrameType } from '../src/shared/frames.js';
+import type { Seq } from '../src/shared/ids.js';
+import type { BatcherDeps, PendingPublish } from './batcher.js';
 import type { TopicState } from './hub.js';
+import type { WritePass } from './wire.js';
 
 /** A batch's items grouped by topic, in order of each topic's first item: [first index, later indices]. */
 export function topicRuns(items: readonly PendingPublish[]): [number, number[] | null][] {
@@ -49,4 +53,57 @@ export function fanOut(items: readonly PendingPublish[], seqs: readonly number[]
     }
   }
   return sent;
+}
+
+/** Appends a batch's accepted publishes in one store call, answers PUBLISHED, and fans the committed updates
+ *  out; returns the topics whose cursor floor may already cover the new seqs (at most one registered device). */
+export async function appendAndFanOut(deps: BatcherDeps, pass: WritePass, items: readonly PendingPublish[]): Promise<Set<TopicState> | null> {
+  if (items.length === 0) return null;
+  const { store, metrics, wire } = deps;
+  const createdAt = Date.now();
+  const inputs = items.map((p) => ({ topic: p.link.topic.id, sender: p.link.conn.device!, payload: p.payload, createdAt }));
+  let seqs: number[];
+  try {
+    seqs = await store.append(inputs);
+  } catch (error) {
+    for (const p of items) {
+      p.link.topic.batchBytes = 0;
+      p.link.conn.internal(p.reqId, p.link.topic.id, error);
+    }
+    return null;
+  }
+  let checkFloor: Set<TopicState> | null = null;
+  const frames: Buffer[] = new Array<Buffer>(items.length);
+  try {
+    for (let i = 0; i < items.length; i++) {
+      const p = items[i]!;
+      const seq = seqs[i]!;
+      const { link } = p;
+      const { topic, conn } = link;
+      const size = p.payload.byteLength;
+      topic.batchBytes = 0;
+      topic.storedBytes += size;
+      if (seq > topic.headSeq) topic.headSeq = seq;
+      topic.inbox?.added(seq, conn.deviceKey, size);
+      metrics.publishes++;
+      if (!conn.closed) {
+        pass.hold(conn);
+        conn.sendFrame({ type: FrameType.Published, reqId: p.reqId, topic: topic.id, seq: seq as Seq });
+        (link.pending ??= []).push(seq);
+        topic.publishers.add(link);
+        // A new seq is above every other device's cursor, so only a topic with at most one registered device can already count it delivered.
+        if (topic.registered <= 1) (checkFloor ??= new Set()).add(topic);
+      }
+      frames[i] = wire.prepare(encodeUpdateFrame(topic.id, seq, conn.device!, createdAt, p.payload));
+    }
+    // Publishers stay corked through the fan-out, so PUBLISHED and the frames they get from the batch's
+    // other publishers share one write (100x10 saturated: one write per publisher per batch, not two).
+    let sent = 0;
+    if (items.length === 1) sent = fanOut(items, seqs, frames, 0, null);
+    else for (const [first, rest] of topicRuns(items)) sent += fanOut(items, seqs, frames, first, rest);
+    metrics.deliveries += sent;
+  } finally {
+    pass.release();
+  }
+  return checkFloor;
 }

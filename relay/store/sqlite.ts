@@ -19,7 +19,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { toHex, type AccountId, type DeviceKey, type StoreId, type TopicId } from '../../src/shared/ids.js';
 import { TopicFlags, type RecordKind } from '../../src/shared/frames.js';
-import { EMPTY_FRONTIER, gapRanges, planDeletion, type DeletionFrontier } from './deletion.js';
+import { EMPTY_FRONTIER, planDeletion, type DeletionFrontier } from './deletion.js';
+import { EXPIRE_CHUNK, expiryChunk } from './sqlite-expiry.js';
 import { migrate } from './sqlite-migrations.js';
 import { CursorCache, floorOfRegs, type CachedReg } from './sqlite-cursors.js';
 import { prepareStatements, toMeta, toRegistration, view, type Removed } from './sqlite-statements.js';
@@ -33,9 +34,7 @@ const NO_FLOOR: CursorFloor = { min: 0, minDevice: null, second: 0 };
 type Deleted = { seqs: number[]; bytes: number };
 const NOTHING_DELETED: Deleted = { seqs: [], bytes: 0 };
 
-/** Expiry deletes at most this many updates per transaction and yields between them, so a large
- *  backlog (a relay restarted after a long stop) never blocks the event loop for seconds. */
-export const EXPIRE_CHUNK = 2_000;
+export { EXPIRE_CHUNK };
 
 /** mkdir -p one level at a time: Node's recursive mkdir loops forever where mkdir answers ENOENT under
  *  an existing parent (e.g. /proc/x); a plain mkdir throws, and the relay exits with that error. */
@@ -133,41 +132,7 @@ function sqliteStore(db: Database.Database): RelayStore {
     return devices.filter((d) => q.register.run(topic, d, cursor).changes === 1);
   });
 
-  /** One bounded transaction of expiry: deletes up to EXPIRE_CHUNK old updates, marks gaps, merges
-   *  into the running result; returns how many it deleted. */
-  const expireChunk = db.transaction(
-    (cutoff: number, deleted: Map<string, { topic: TopicId; seqs: number[] }>, gapped: Map<string, ExpireResult['gapped'][number]>): number => {
-      const rows = q.expiring.all(cutoff, EXPIRE_CHUNK);
-      const byTopic = new Map<string, { topic: TopicId; expired: { seq: number; sender: string }[]; bytes: number }>();
-      for (const r of rows) {
-        const key = toHex(r.topic);
-        let t = byTopic.get(key);
-        if (!t) byTopic.set(key, (t = { topic: view(r.topic) as TopicId, expired: [], bytes: 0 }));
-        t.expired.push({ seq: r.seq, sender: toHex(r.sender) });
-        t.bytes += r.bytes;
-        q.deleteId.run(r.id);
-      }
-      for (const [key, { topic, expired, bytes }] of byTopic) {
-        expired.sort((a, b) => a.seq - b.seq);
-        const regs = q.registrations.all(topic).map((r) => ({ device: toHex(r.device), cursor: r.cursor, key: view(r.device) as DeviceKey }));
-        const byHex = new Map(regs.map((r) => [r.device, r.key]));
-        for (const g of gapRanges(expired, regs)) {
-          const device = byHex.get(g.device)!;
-          q.setGap.run(g.fromSeq, g.fromSeq, topic, device);
-          const seen = gapped.get(`${key}:${g.device}`);
-          if (seen) {
-            seen.fromSeq = Math.min(seen.fromSeq, g.fromSeq);
-            seen.toSeq = Math.max(seen.toSeq, g.toSeq);
-          } else gapped.set(`${key}:${g.device}`, { topic, device, fromSeq: g.fromSeq, toSeq: g.toSeq });
-        }
-        q.removed.run(expired.length, bytes, topic);
-        const d = deleted.get(key);
-        if (d) d.seqs.push(...expired.map((e) => e.seq));
-        else deleted.set(key, { topic, seqs: expired.map((e) => e.seq) });
-      }
-      return rows.length;
-    },
-  );
+  const expireChunk = expiryChunk(db, q);
 
   return {
     async storeId() {
