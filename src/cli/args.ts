@@ -1,11 +1,12 @@
 // Command-line parsing for `cairn`: global options before the command, then the command's own flags.
 // Pure: argv in, a Result out (code USAGE with a one-line reason).
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { MAX_MESSAGE_TEXT } from '../shared/limits.js';
+import { parseArgs } from 'node:util';
 import { relayListProblem } from '../shared/invite.js';
-import { err, ok, type Result } from '../shared/result.js';
+import { ok, type Result } from '../shared/result.js';
 import type { HelpTopic } from './usage.js';
 import { LINK_SPECS, type LinkCommand } from './link-args.js';
+import { MESSAGE_SPECS, type MessageCommand } from './message-args.js';
+import { chatIdArg, flag, JSON_FLAG, parseHexId, parseSeconds, str, strs, usage, type Options, type Parsed } from './arg-parsers.js';
 import { RELAY_SPECS, type RelayCommand } from './relays.js';
 
 export type Globals = { home: string | undefined; keyFile: string | undefined };
@@ -22,52 +23,30 @@ export type Command =
   | { name: 'chat accept'; chatId: string }
   | { name: 'chat block'; chatId: string }
   | { name: 'chats'; json: boolean }
-  | { name: 'send'; chatId: string; text: string; replyTo: string | undefined }
-  | { name: 'sync'; timeoutMs: number }
-  | { name: 'messages'; chatId: string; json: boolean; limit: number; before: string | undefined }
-  | { name: 'search'; query: string; json: boolean; chatId: string | undefined; limit: number | undefined }
-  | { name: 'export'; chatId: string; format: 'md' | 'json' }
   | { name: 'profile set'; displayName: string | undefined; status: string | undefined; avatar: string | null | undefined }
   | { name: 'status'; json: boolean; /** status CHAT_ID: the chat's proof of convergence instead. */ chatId?: string; timeoutMs?: number }
   | { name: 'run' }
   | { name: 'serve'; host: string; port: number }
+  | MessageCommand
   | LinkCommand
   | RelayCommand;
 
 export type Invocation = { globals: Globals; command: Command };
 
-export const DEFAULT_MESSAGES_LIMIT = 50;
-export const MAX_LIMIT = 1_000_000;
-export const DEFAULT_SYNC_TIMEOUT_S = 30;
+export { DEFAULT_MESSAGES_LIMIT, DEFAULT_SYNC_TIMEOUT_S } from './message-args.js';
+export { MAX_LIMIT, parseHexId } from './arg-parsers.js';
 /** How long `status CHAT_ID` waits for devices not heard from yet. */
 export const DEFAULT_STATUS_TIMEOUT_S = 5;
 /** `cairn serve` binds here unless told otherwise: loopback only. */
 export const DEFAULT_SERVE_HOST = '127.0.0.1';
 export const DEFAULT_SERVE_PORT = 8370;
 
-type Usage = Result<never, 'USAGE'>;
-const usage = (message: string): Usage => err('USAGE', message);
 
 const GROUPS: Record<string, readonly string[]> = { contact: ['add'], chat: ['new', 'accept', 'block'], profile: ['set'], link: ['request', 'approve'], relays: ['list', 'add', 'remove'] };
 const SINGLE = ['init', 'whoami', 'invite', 'contacts', 'chats', 'send', 'sync', 'messages', 'search', 'export', 'status', 'run', 'serve', 'devices'];
 
-/** Lowercase hex of an even length: the shape of every id at the CLI boundary (the core checks the exact size). */
-export function parseHexId(text: string, what: string): Result<string, 'USAGE'> {
-  const id = text.trim().toLowerCase();
-  if (!/^(?:[0-9a-f]{2}){1,64}$/.test(id)) return usage(`${what} must be a hex id, got ${JSON.stringify(text.slice(0, 80))}`);
-  return ok(id);
-}
 
-function parsePositiveInt(text: string, flag: string): Result<number, 'USAGE'> {
-  if (!/^[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > MAX_LIMIT) return usage(`${flag} must be a whole number from 1 to ${MAX_LIMIT}`);
-  return ok(Number(text));
-}
 
-function parseSeconds(text: string): Result<number, 'USAGE'> {
-  const s = Number(text);
-  if (!/^[0-9]+(?:\.[0-9]+)?$/.test(text) || !(s > 0) || s > 86_400) return usage('--timeout must be a number of seconds, above 0 and at most 86400');
-  return ok(Math.round(s * 1000));
-}
 
 /** Splits the global options off argv: everything up to the first word that is not an option. */
 function parseGlobals(argv: readonly string[]): Result<{ globals: Globals; help: boolean; version: boolean; rest: string[] }, 'USAGE'> {
@@ -94,8 +73,6 @@ function parseGlobals(argv: readonly string[]): Result<{ globals: Globals; help:
   return ok({ globals, help, version, rest: argv.slice(i) });
 }
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-type Parsed = { values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[] };
 
 function parseFlags(args: string[], options: Options, topic: string): Result<Parsed, 'USAGE'> {
   try {
@@ -106,7 +83,6 @@ function parseFlags(args: string[], options: Options, topic: string): Result<Par
   }
 }
 
-const JSON_FLAG: Options = { json: { type: 'boolean' } };
 
 /** Parses a whole command line (without node and the script path). */
 export function parseCommandLine(argv: readonly string[]): Result<Invocation, 'USAGE'> {
@@ -176,14 +152,7 @@ function parseCommand(topic: HelpTopic, args: string[]): Result<ParsedCommand, '
 
 type Spec = { options: Options; positionals: string[]; build(values: Parsed['values'], positionals: string[]): Result<Command, 'USAGE'> };
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-const flag = (v: unknown): boolean => v === true;
 
-function chatIdArg(text: string, build: (chatId: string) => Command): Result<Command, 'USAGE'> {
-  const id = parseHexId(text, 'CHAT_ID');
-  return id.ok ? ok(build(id.value)) : id;
-}
 
 const SPECS: Record<HelpTopic, Spec> = {
   init: {
@@ -220,75 +189,6 @@ const SPECS: Record<HelpTopic, Spec> = {
   'chat accept': { options: JSON_FLAG, positionals: ['CHAT_ID'], build: (_v, p) => chatIdArg(p[0]!, (chatId) => ({ name: 'chat accept', chatId })) },
   'chat block': { options: JSON_FLAG, positionals: ['CHAT_ID'], build: (_v, p) => chatIdArg(p[0]!, (chatId) => ({ name: 'chat block', chatId })) },
   chats: { options: JSON_FLAG, positionals: [], build: (v) => ok({ name: 'chats', json: flag(v.json) }) },
-  send: {
-    options: { ...JSON_FLAG, 'reply-to': { type: 'string' } },
-    positionals: ['CHAT_ID', 'TEXT'],
-    build(v, p) {
-      const text = p[1]!;
-      if (text.length === 0) return usage('send: TEXT must not be empty');
-      if (text.length > MAX_MESSAGE_TEXT) return usage(`send: TEXT is longer than ${MAX_MESSAGE_TEXT} characters`);
-      let replyTo: string | undefined;
-      if (str(v['reply-to']) !== undefined) {
-        const id = parseHexId(str(v['reply-to'])!, '--reply-to');
-        if (!id.ok) return id;
-        replyTo = id.value;
-      }
-      return chatIdArg(p[0]!, (chatId) => ({ name: 'send', chatId, text, replyTo }));
-    },
-  },
-  sync: {
-    options: { ...JSON_FLAG, timeout: { type: 'string' } },
-    positionals: [],
-    build(v) {
-      const t = parseSeconds(str(v.timeout) ?? String(DEFAULT_SYNC_TIMEOUT_S));
-      return t.ok ? ok({ name: 'sync', timeoutMs: t.value }) : t;
-    },
-  },
-  messages: {
-    options: { ...JSON_FLAG, limit: { type: 'string' }, before: { type: 'string' } },
-    positionals: ['CHAT_ID'],
-    build(v, p) {
-      const limit = parsePositiveInt(str(v.limit) ?? String(DEFAULT_MESSAGES_LIMIT), '--limit');
-      if (!limit.ok) return limit;
-      let before: string | undefined;
-      if (str(v.before) !== undefined) {
-        const id = parseHexId(str(v.before)!, '--before');
-        if (!id.ok) return id;
-        before = id.value;
-      }
-      return chatIdArg(p[0]!, (chatId) => ({ name: 'messages', chatId, json: flag(v.json), limit: limit.value, before }));
-    },
-  },
-  search: {
-    options: { ...JSON_FLAG, chat: { type: 'string' }, limit: { type: 'string' } },
-    positionals: ['QUERY'],
-    build(v, p) {
-      const query = p[0]!.trim();
-      if (query.length === 0) return usage('search: QUERY must not be empty');
-      let limit: number | undefined;
-      if (str(v.limit) !== undefined) {
-        const l = parsePositiveInt(str(v.limit)!, '--limit');
-        if (!l.ok) return l;
-        limit = l.value;
-      }
-      let chatId: string | undefined;
-      if (str(v.chat) !== undefined) {
-        const id = parseHexId(str(v.chat)!, '--chat');
-        if (!id.ok) return id;
-        chatId = id.value;
-      }
-      return ok({ name: 'search', query, json: flag(v.json), chatId, limit });
-    },
-  },
-  export: {
-    options: { format: { type: 'string' } },
-    positionals: ['CHAT_ID'],
-    build(v, p) {
-      const format = str(v.format);
-      if (format !== 'md' && format !== 'json') return usage('export needs --format md or --format json');
-      return chatIdArg(p[0]!, (chatId) => ({ name: 'export', chatId, format }));
-    },
-  },
   'profile set': {
     options: { ...JSON_FLAG, name: { type: 'string' }, status: { type: 'string' }, avatar: { type: 'string' }, 'no-avatar': { type: 'boolean' } },
     positionals: [],
@@ -323,6 +223,7 @@ const SPECS: Record<HelpTopic, Spec> = {
       return ok({ name: 'serve', host, port: Number(portText) });
     },
   },
+  ...MESSAGE_SPECS,
   ...LINK_SPECS,
   ...RELAY_SPECS,
 };
