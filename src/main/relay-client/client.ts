@@ -12,7 +12,7 @@ import { encodeFrame, decodeRelayFrame } from '../../shared/codec.js';
 import { CloseReason, FrameType } from '../../shared/frames.js';
 import type { ClientFrame, CloseReasonName, RecordKind, RelayFrame } from '../../shared/frames.js';
 import type { AccountId, DeviceKey, Seq, StoreId, TopicId } from '../../shared/ids.js';
-import { bytesEqual, toHex } from '../../shared/ids.js';
+import { bytesEqual } from '../../shared/ids.js';
 import { MAX_FRAME_BYTES } from '../../shared/limits.js';
 import { err, ok } from '../../shared/result.js';
 import type { Result } from '../../shared/result.js';
@@ -27,10 +27,10 @@ import type { ReplyFrame, RequestErrorCode } from './pending-requests.js';
 import { signAuth, signTopicProof } from '../../shared/crypto/capability.js';
 import type { TopicCapability } from '../../shared/crypto/capability.js';
 import type { ConnectErrorCode, RelayClientOptions, Session } from './options.js';
+import { TopicBook } from './topic-book.js';
 
 export type { ConnectErrorCode, DeviceIdentity, RelayClientOptions, Session } from './options.js';
 
-type TopicState = { topic: TopicId; capability: TopicCapability | null; flags: number; subscribed: boolean; cursor: number };
 type State = 'idle' | 'connecting' | 'open' | 'stopped';
 
 const CLOSE_REASON_NAMES = new Map<number, CloseReasonName>(Object.entries(CloseReason).map(([name, code]) => [code, name as CloseReasonName]));
@@ -42,7 +42,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   readonly #timers: Timers;
   readonly #pending: PendingRequests;
   readonly #acks: AckCoalescer;
-  readonly #topics = new Map<string, TopicState>();
+  readonly #topics = new TopicBook();
   #state: State = 'idle';
   #url = '';
   #ws: WebSocket | null = null;
@@ -116,7 +116,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       f.type === FrameType.Ok && f.topic !== null ? ok(f.topic) : err('UNEXPECTED_REPLY', 'OPEN_TOPIC answered without a topic'),
     );
     if (r.ok) {
-      const s = this.#topic(r.value);
+      const s = this.#topics.get(r.value);
       s.capability = capability;
       s.flags = flags;
     }
@@ -125,14 +125,14 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
 
   /** Replays what is stored after cursor ('update' events, then 'caughtUp'), then live updates. */
   subscribe(topic: TopicId, cursor: number): Promise<Result<void, RequestErrorCode>> {
-    const s = this.#topic(topic);
+    const s = this.#topics.get(topic);
     s.subscribed = true;
     s.cursor = cursor;
     return this.#request((reqId) => ({ type: FrameType.Subscribe, reqId, topic, cursor }), expectOk);
   }
 
   unsubscribe(topic: TopicId): Promise<Result<void, RequestErrorCode>> {
-    this.#topic(topic).subscribed = false;
+    this.#topics.get(topic).subscribed = false;
     return this.#request((reqId) => ({ type: FrameType.Unsubscribe, reqId, topic }), expectOk);
   }
 
@@ -169,7 +169,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
 
   /** Cumulative ack ("stored durably up to seq"), coalesced per topic and paced (ack-coalescer.ts). */
   ack(topic: TopicId, seq: number): void {
-    const s = this.#topic(topic);
+    const s = this.#topics.get(topic);
     if (seq > s.cursor) s.cursor = seq;
     this.#acks.ack(topic, seq);
   }
@@ -190,13 +190,6 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   }
 
   // ---- internals ----
-
-  #topic(topic: TopicId): TopicState {
-    const key = toHex(topic);
-    let s = this.#topics.get(key);
-    if (s === undefined) this.#topics.set(key, (s = { topic: topic.slice() as TopicId, capability: null, flags: 0, subscribed: false, cursor: 0 }));
-    return s;
-  }
 
   #request<T>(build: (reqId: number) => ClientFrame, map: (f: ReplyFrame) => Result<T, RequestErrorCode>): Promise<Result<T, RequestErrorCode>> {
     if (this.#state !== 'open') return Promise.resolve(err('NOT_CONNECTED', 'not connected to a relay'));
@@ -289,7 +282,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     this.#attempt = 0;
     if (storeChanged) {
       this.#acks.reset();
-      for (const s of this.#topics.values()) s.cursor = 0;
+      this.#topics.resetCursors();
     }
     this.#settleConnect(ok({ storeId, deviceKey: this.deviceKey }));
     const opened = { storeId, deviceKey: this.deviceKey, reconnected, storeChanged };
@@ -305,20 +298,10 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     });
   }
 
-  /** Re-proves then resubscribes each topic on a new socket (in that order: the relay may handle
-   *  pipelined requests concurrently); failures surface as 'error' events with their topic. */
-  async #restoreTopics(storeId: StoreId): Promise<void> {
-    const failed = (topic: TopicId, r: Result<unknown, RequestErrorCode>): boolean => {
-      if (!r.ok) this.emit('error', { code: r.code, message: `restoring topic after reconnect: ${r.message}`, topic, reqId: 0 });
-      return !r.ok;
-    };
-    await Promise.all(
-      [...this.#topics.values()].map(async (s) => {
-        if (s.capability !== null && failed(s.topic, await this.openTopic(s.capability, s.flags))) return;
-        if (!s.subscribed) return;
-        const cursor = this.#o.resumeCursor?.(s.topic, storeId) ?? s.cursor;
-        failed(s.topic, await this.subscribe(s.topic, cursor));
-      }),
+  /** Re-proves then resubscribes each topic on a new socket; failures surface as 'error' events with their topic. */
+  #restoreTopics(storeId: StoreId): Promise<void> {
+    return this.#topics.restore(this, storeId, this.#o.resumeCursor, (topic, message, code) =>
+      this.emit('error', { code, message: `restoring topic after reconnect: ${message}`, topic, reqId: 0 }),
     );
   }
 
