@@ -1,7 +1,7 @@
 // `npm run bench:client`: the client core's send, receive, catch-up and paging costs (issue 3), with the
 // WebAssembly (libsodium-wrappers) and native (sodium-native) crypto backends side by side, on real SQLite
 // homes in temp dirs and offline (no relay: the bench hands sealed frames to the engine). Prints markdown
-// tables of medians and writes bench/results/client-<date>.json. Bounded: a deadline stops further runs.
+// tables of medians and writes bench/results/client-<date>[-HHMM].json. Bounded: a deadline stops further runs.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,6 +18,7 @@ import type { Figures, ImplRun, Inputs } from './phases.js';
 import { awaitQuiet } from './meter.js';
 import type { Fig } from './meter.js';
 import { contextTable, markdownTable, summarize } from './report.js';
+import { resultsFile } from '../results-file.js';
 import { newPeer, peerFrames } from './traffic.js';
 import { backfillTable, measureBackfill } from './backfill.js';
 import type { MeasuredBackfill } from './backfill.js';
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
   // BENCH_RESULTS_DIR: experiments write their raw JSON elsewhere than the recorded results.
   const resultsDir = env.BENCH_RESULTS_DIR ?? join(repoRoot, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
-  const file = join(resultsDir, `client-${date}.json`);
+  const file = resultsFile(resultsDir, 'client');
   writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, config, templates: { emptyBuildMs: empty.buildMs, bigBuildMs: big.buildMs, bigDbBytes: big.dbBytes }, summary, runs, table, context, backfill }, null, 2)}\n`);
   process.stdout.write(
     `\n## Client core benchmark ${date} (${machine.cpus} × ${machine.cpuModel}, Node ${machine.node})\n\n${table}\n\n${context}\n\n` +

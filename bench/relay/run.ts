@@ -1,6 +1,6 @@
 // `npm run bench:relay`: cairn-relay (SQLite) beside @y/websocket-server 0.1.1 and a plain ws forwarder,
 // each in its own process (pinned to core 0) with the load generator in another (core 1). Prints a
-// markdown table of medians and writes bench/results/relay-<date>.json. Every loop is bounded.
+// markdown table of medians and writes bench/results/relay-<date>[-HHMM].json. Every loop is bounded.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { machineBusySeconds } from './cpu.js';
 import type { CpuShares } from './cpu.js';
@@ -17,6 +17,7 @@ import { markdownTable, sanityTable, summarize } from './report.js';
 import type { IdleRun, WorkloadRun } from './report.js';
 import { median } from './stats.js';
 import { ywsMessageBytes } from './yws-peer.js';
+import { resultsFile } from '../results-file.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..', '..');
@@ -259,7 +260,7 @@ async function main(): Promise<void> {
   mkdirSync(resultsDir, { recursive: true });
   // Only a complete run (every server, every workload, REPS ≥ 3) is the day's record; anything else is marked partial.
   const complete = PHASES.length === 3 && servers.length === 3 && workloads.length === WORKLOADS.length && REPS >= 3 && MEASURE_MS >= 5000;
-  const file = join(resultsDir, `relay-${date}${complete ? '' : '-partial'}.json`);
+  const file = complete ? resultsFile(resultsDir, 'relay') : join(resultsDir, `relay-${date}-partial.json`);
   writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, config, summary, runs, idle, table, sanity }, null, 2)}\n`);
   process.stdout.write(`\n## Relay benchmark ${date} (${machine.cpus} × ${machine.cpuModel}, Node ${machine.node})\n\n${table}\n\n${sanity}\n\nraw results: ${file}\n`);
   log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);

@@ -2,7 +2,7 @@
 // opened (issue 4; target 200 ms or less). The chat is built straight into a home with the core's own modules
 // (bench/client/fixture.ts), `cairn serve` serves it, Debian's Chromium (Playwright, the e2e launch options)
 // shows it; each run reloads the page, clicks the chat item and waits for the frame that shows the newest row.
-// Prints a markdown table and writes bench/results/ui-<date>.json. Not a test: nothing here asserts.
+// Prints a markdown table and writes bench/results/ui-<date>[-HHMM].json. Not a test: nothing here asserts.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,6 +16,7 @@ import { newPeer } from '../client/traffic.js';
 import { cpuSeconds, machineBusySeconds } from '../relay/cpu.js';
 import { timeOpenChat, type OpenTiming } from './open-chat.js';
 import { startBenchServe } from './serve.js';
+import { resultsFile } from '../results-file.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..', '..');
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
     const out = table(runs);
     const resultsDir = join(repoRoot, 'bench', 'results');
     mkdirSync(resultsDir, { recursive: true });
-    const file = join(resultsDir, `ui-${date}.json`);
+    const file = resultsFile(resultsDir, 'ui');
     const context = { history: HISTORY, templateBuildMs: template.buildMs, dbBytes: template.dbBytes, serveStartMs, viewport: '1280x800' };
     writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, context, medianMs: med, targetMs: TARGET_MS, runs, table: out }, null, 2)}\n`);
     process.stdout.write(
