@@ -71,13 +71,34 @@ export function withCheckpointThread(store: RelayStore, path: string, everyMs = 
   checkpointer.unref();
   // Losing it only brings back checkpoints inside commits (SQLite's own), so the store goes on.
   checkpointer.on('error', (error) => onError?.(error));
+  // Terminating the thread while it loads better-sqlite3 aborts the whole process (a fatal N-API error in the
+  // addon's registration, seen once in CI), so close waits until the thread says it is up, or has ended.
+  const started = new Promise<void>((resolve) => {
+    checkpointer.once('message', () => resolve());
+    checkpointer.once('exit', () => resolve());
+  });
   const closeStore = store.close.bind(store);
   // Stopped first, so the store's connection is the last one and its close removes the WAL.
   store.close = async () => {
+    await boundedWait(started, STARTUP_WAIT_MS);
     await checkpointer.terminate();
     await closeStore();
   };
   return store;
+}
+
+/** How long close() waits for a checkpoint thread that has not come up (it never takes this long). */
+const STARTUP_WAIT_MS = 10_000;
+
+function boundedWait(p: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    void p.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 function awaitHello(worker: Worker): Promise<void> {
