@@ -70,6 +70,19 @@ describe('EnvelopePreverifier', () => {
     expect(c.calls()).toBe(1);
   });
 
+  it('closes cleanly at any point of its thread start-up (waits for the thread to have its backend)', async () => {
+    const e = seal('early');
+    for (let i = 0; i < 20; i++) {
+      const p = EnvelopePreverifier.create(native)!;
+      const checking = p.check([e]); // starts the thread
+      // Closes spread over the thread's start-up; terminating it inside a native addon's load can abort the process.
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, (i * 7) % 60));
+      await p.close();
+      await checking; // settles (the record, or nothing) instead of hanging
+      expect(openEnvelope(p.sodium, e, opts).ok).toBe(true);
+    }
+  });
+
   it('falls back to verifying in place once closed, and is not offered for an unknown backend', async () => {
     const c = counting(native);
     const p = EnvelopePreverifier.create(c.sodium)!;

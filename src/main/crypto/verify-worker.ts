@@ -16,6 +16,7 @@ const THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const mod = require(workerData.sodium);
 const ready = workerData.wasm ? mod.ready.then(() => mod) : Promise.resolve(mod);
+ready.then(() => parentPort.postMessage({ up: true }));
 parentPort.on('message', ({ id, buf, count }) => ready.then((s) => {
   const bytes = new Uint8Array(buf);
   const view = new DataView(buf);
@@ -47,6 +48,8 @@ export class EnvelopePreverifier {
   readonly #waiters = new Map<number, Waiter>();
   readonly #max: number;
   #worker: Worker | null = null;
+  /** Settles once the thread has loaded its backend, or has ended. */
+  #up: Promise<void> = Promise.resolve();
   #broken = false;
   #next = 1;
 
@@ -108,7 +111,18 @@ export class EnvelopePreverifier {
     this.#fail();
     const w = this.#worker;
     this.#worker = null;
-    if (w !== null) await w.terminate();
+    if (w === null) return;
+    // Terminating a thread while it loads a native addon can abort the process (the relay's checkpoint thread did
+    // once in CI): wait, bounded, until the thread has its backend or has ended.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 10_000);
+      timer.unref();
+      void this.#up.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    await w.terminate();
   }
 
   #take(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
@@ -126,7 +140,12 @@ export class EnvelopePreverifier {
     try {
       const w = new Worker(THREAD_SOURCE, { eval: true, workerData: { sodium: this.#sodiumPath, wasm: this.#wasm }, name: 'cairn-verify' });
       w.unref();
+      this.#up = new Promise<void>((resolve) => {
+        w.once('exit', () => resolve());
+        w.on('message', (m: { up?: true }) => m.up === true && resolve());
+      });
       w.on('message', (m: { id: number; out: Uint8Array }) => {
+        if (m.out === undefined) return;
         const waiter = this.#waiters.get(m.id);
         this.#waiters.delete(m.id);
         waiter?.resolve(m.out);
