@@ -50,7 +50,7 @@ const COMMAND_HELP: Record<HelpTopic, { usage: string; text: string }> = {
   send: { usage: 'send CHAT_ID TEXT', text: 'Sends a message; it works offline (queued until a relay stores it). Prints {"messageId"}.\nPut -- before a TEXT that starts with "-".' },
   sync: {
     usage: 'sync [--timeout SECONDS]',
-    text: 'Connects, flushes the outbox and catches up on every topic, then exits 0 (prints {"topics"}).\nExits 4, naming the relay, when a relay cannot be reached within the timeout (default 30).',
+    text: 'Connects, flushes the outbox and catches up on every topic, then exits 0 (prints {"topics"}).\nExits 4, naming the relay, when a relay cannot be reached within the timeout (default 30);\nexits 1, naming the relay, when a relay refuses a queued update for good (e.g. over its frame limit): it stays queued.',
   },
   messages: {
     usage: 'messages CHAT_ID [--json] [--limit N] [--before MESSAGE_ID]',

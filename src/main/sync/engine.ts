@@ -174,7 +174,13 @@ export class SyncEngine {
       timing: o.digestTiming,
     });
     this.#frames = new DocFrames({ sodium: pre?.sodium ?? sodium, policy, log, registry: this.registry, convergence: this.#convergence, backfill: this.#backfill, stopped: () => this.#stopped });
-    this.#waiter = new SyncWaiter({ pool: this.pool, outbox: this.outbox, busy: () => this.#inbound.busy(), pending: () => this.#backfill.unsettled() });
+    this.#waiter = new SyncWaiter({
+      pool: this.pool,
+      outbox: this.outbox,
+      busy: () => this.#inbound.busy(),
+      pending: () => this.#backfill.unsettled(),
+      refusals: () => this.#worker.refusals(),
+    });
   }
 
   /** True once stop() began: async work that resumes afterwards must not touch the database. */

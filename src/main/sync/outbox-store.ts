@@ -18,6 +18,8 @@ export type OutboxStore = {
   /** Drops a row that can never be published. */
   remove(id: number): void;
   count(): number;
+  /** Whether the row is still queued. */
+  has(id: number): boolean;
   /** Relays that have rows waiting. */
   relays(): string[];
   /** Drops every row of a doc (a blocked chat). */
@@ -43,6 +45,7 @@ export function createOutboxStore(db: ClientDb): OutboxStore {
     remove: db.prepare<[number]>('DELETE FROM outbox WHERE id = ?'),
     sent: db.prepare<[string, string, string, number]>('INSERT INTO delivery (chat, message_id, relay, seq) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
     count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox'),
+    has: db.prepare<[number], number>('SELECT 1 FROM outbox WHERE id = ?').pluck(),
     relays: db.prepare<[], { relay: string }>('SELECT DISTINCT relay FROM outbox'),
     removeDoc: db.prepare<[string]>('DELETE FROM outbox WHERE doc = ?'),
     toDeliver: db.prepare<[string, string, number], { message_id: string }>('SELECT message_id FROM delivery WHERE relay = ? AND chat = ? AND seq <= ? AND delivered = 0'),
@@ -91,6 +94,7 @@ export function createOutboxStore(db: ClientDb): OutboxStore {
     published: (id, chat, seq) => (db.inTransaction ? publishedRow(id, chat, seq) : publishedTx(id, chat, seq)),
     remove: (id) => void q.remove.run(id),
     count: () => q.count.get()!.n,
+    has: (id) => q.has.get(id) !== undefined,
     relays: () => q.relays.all().map((r) => r.relay),
     removeDoc: (doc) => void q.removeDoc.run(doc),
     delivered: (relay, chat, seq) => delivered(relay, chat, seq),

@@ -1,6 +1,8 @@
 // Publishes outbox rows, per relay, once that relay is connected and the row's topic is ready there (proven,
 // registered, subscribed: registering the members first keeps the relay from deleting an update nobody
-// else is registered for). A row leaves only on PUBLISHED; transient refusals retry with backoff.
+// else is registered for). A row leaves only on PUBLISHED; transient refusals retry with backoff. A row a relay can
+// never take (its frame is over that relay's limit) stays queued, is not sent there again in this run, and makes
+// sync() fail with the relay's reason: a message is never dropped while sync reports success.
 import { toHex } from '../../shared/ids.js';
 import type { TopicId } from '../../shared/ids.js';
 import type { ClientDb } from '../db/open.js';
@@ -30,10 +32,14 @@ const FATAL = new Set(['FRAME_TOO_LARGE', 'MALFORMED', 'UNSUPPORTED_VERSION']);
 const OFFLINE = new Set(['NOT_CONNECTED', 'DISCONNECTED', 'CLOSED']);
 
 type RelayState = { running: boolean; again: boolean; retry: ReturnType<typeof setTimeout> | null; retryMs: number };
+/** A row a relay refused for good (FATAL), kept queued. */
+export type Refusal = { relay: string; doc: string; code: string; message: string };
 
 export class OutboxWorker {
   readonly #o: OutboxWorkerOptions;
   readonly #relays = new Map<string, RelayState>();
+  /** By outbox row id. */
+  readonly #refused = new Map<number, Refusal>();
   #stopped = false;
 
   constructor(options: OutboxWorkerOptions) {
@@ -57,6 +63,12 @@ export class OutboxWorker {
       this.#o.pool.ensure(url);
       this.kick(url);
     }
+  }
+
+  /** Rows a relay refused for good and that are still queued; the first one stands for them in sync() errors. */
+  refusals(): Refusal[] {
+    for (const id of this.#refused.keys()) if (!this.#o.outbox.has(id)) this.#refused.delete(id);
+    return [...this.#refused.values()];
   }
 
   stop(): void {
@@ -93,6 +105,7 @@ export class OutboxWorker {
       after = rows[rows.length - 1]!.id;
       // A row for a topic of ours waits until the topic is ready; others (a contact's inbox) go at once.
       const sendable = rows.filter((r) => {
+        if (this.#refused.get(r.id)?.relay === url) return false;
         const hex = toHex(r.topic);
         return registry.byTopic(hex) === null ? !pool.follows(url, hex) : pool.isReady(url, hex);
       });
@@ -108,8 +121,8 @@ export class OutboxWorker {
           this.#o.closed?.(url, row);
           retry = true;
         } else if (FATAL.has(r.code)) {
-          log.error({ relay: url, doc: row.doc }, `dropping an outbox entry the relay can never take: ${r.code} ${r.message}`);
-          outbox.remove(row.id);
+          log.error({ relay: url, doc: row.doc }, `the relay can never take this outbox entry, which stays queued: ${r.code} ${r.message}`);
+          this.#refused.set(row.id, { relay: url, doc: row.doc, code: r.code, message: r.message });
         } else {
           log.warn({ relay: url, doc: row.doc, code: r.code }, `publish refused, retrying later: ${r.message}`);
           retry = true;

@@ -13,6 +13,8 @@ export type WaiterOptions = {
   busy(): boolean;
   /** Another reason to wait (a linked device's first backfill), or null. */
   pending?(): string | null;
+  /** Outbox rows a relay refused for good (they stay queued): sync() then fails at once with the first one's reason. */
+  refusals?(): readonly { relay: string; code: string; message: string }[];
   /** Re-check period besides notify() (default 100 ms). */
   pollMs?: number;
 };
@@ -36,9 +38,16 @@ export class SyncWaiter {
     this.notify();
   }
 
-  async wait(timeoutMs: number): Promise<Result<number, 'RELAY_UNREACHABLE' | 'TIMEOUT'>> {
+  async wait(timeoutMs: number): Promise<Result<number, 'RELAY_UNREACHABLE' | 'TIMEOUT' | 'TOO_LARGE' | 'INTERNAL'>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      const refused = this.#o.refusals?.() ?? [];
+      if (refused.length > 0) {
+        const first = refused[0]!;
+        const more = refused.length > 1 ? ` (and ${refused.length - 1} more)` : '';
+        const code = first.code === 'FRAME_TOO_LARGE' ? 'TOO_LARGE' : 'INTERNAL';
+        return err(code, `relay ${first.relay} refused a queued update for good${more}: ${first.code} ${first.message}; it stays in the outbox`);
+      }
       const c = this.#check();
       if (c.settled) return ok(c.topics);
       const left = deadline - Date.now();
